@@ -1,0 +1,19 @@
+# retention_loyalty: one command to run Odoo with the addon, one to test it.
+# Variables (environment or `make VAR=value`): ODOO_SRC, ODOO_DB, ODOO_PORT,
+# PYTHON, RETENTION_CACHE, and libpq's PGHOST / PGPORT / PGUSER.
+.PHONY: run test lint pot clean
+
+run:  ## Odoo 18 with the addon and demo data on http://localhost:8069
+	@bash tools/run.sh
+
+test:  ## lint, install in a throwaway database, addon tests, whole-system tests
+	@bash tools/test.sh
+
+lint:  ## ruff and pylint-odoo
+	@bash tools/lint.sh
+
+pot:  ## regenerate retention_loyalty/i18n/retention_loyalty.pot
+	@bash tools/pot.sh
+
+clean:  ## drop the run database and this checkout's Odoo config and filestore
+	@bash -c 'source tools/env.sh; dropdb --if-exists "$$ODOO_DB"; rm -rf "$$STATE_DIR"'

@@ -1,0 +1,105 @@
+"""Whole-system checks: install, upgrade and uninstall retention_loyalty in a
+fresh database, with the real odoo-bin and PostgreSQL (run by `make test`)."""
+
+import os
+import re
+import socket
+import subprocess
+import uuid
+
+import pytest
+
+CONF = os.environ.get("RETENTION_ODOO_CONF")
+PYTHON = os.environ.get("RETENTION_PYTHON")
+WINDOW = "retention_loyalty.evaluation_months"
+LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", re.MULTILINE)
+
+
+def odoo(database, *args, script=None):
+    """Run odoo-bin; with `script`, run it in `odoo shell` and return its output."""
+    command = [PYTHON, "-m", "odoo"]
+    if script is not None:
+        command.append("shell")
+    command += ["-c", CONF, "-d", database, "--log-level=warn", *args]
+    result = subprocess.run(
+        command, check=False, input=script or "", capture_output=True, text=True, timeout=1200
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert not LOG_PROBLEM.search(output), output[-4000:]
+    return result.stdout
+
+
+def sql(database, query):
+    return subprocess.run(
+        ["psql", "-d", database, "-Atqc", query], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def database():
+    if not (CONF and PYTHON):
+        pytest.fail("run these checks through `make test` (RETENTION_ODOO_CONF is unset)")
+    name = f"retention_lifecycle_{uuid.uuid4().hex[:8]}"
+    yield name
+    subprocess.run(["dropdb", "--if-exists", name], check=False)
+
+
+def module_state(database):
+    return sql(database, "SELECT state FROM ir_module_module WHERE name = 'retention_loyalty'")
+
+
+def test_install_in_a_fresh_database(database):
+    odoo(database, "-i", "retention_loyalty", "--stop-after-init")
+    assert module_state(database) == "installed"
+    shipped = (
+        "SELECT count(*) FROM ir_model_data WHERE module = 'retention_loyalty' AND name IN "
+        "('group_retention_user', 'group_retention_manager', 'menu_retention_root')"
+    )
+    assert sql(database, shipped) == "3"
+
+
+def test_upgrade_runs_the_tests_and_keeps_settings(database):
+    sql(
+        database,
+        f"INSERT INTO ir_config_parameter (key, value) VALUES ('{WINDOW}', '18')",
+    )
+    # The addon's own tests, this time through odoo-bin's test runner.
+    odoo(
+        database,
+        "-u",
+        "retention_loyalty",
+        "--test-enable",
+        "--test-tags=/retention_loyalty",
+        f"--http-port={free_port()}",
+        "--stop-after-init",
+    )
+    assert module_state(database) == "installed"
+    assert sql(database, f"SELECT value FROM ir_config_parameter WHERE key = '{WINDOW}'") == "18"
+
+
+def test_uninstall_leaves_a_usable_database(database):
+    odoo(
+        database,
+        script="env['ir.module.module'].search([('name', '=', 'retention_loyalty')])"
+        ".button_immediate_uninstall()\nenv.cr.commit()\n",
+    )
+    assert module_state(database) == "uninstalled"
+    leftovers = "SELECT count(*) FROM ir_model_data WHERE module = 'retention_loyalty'"
+    assert sql(database, leftovers) == "0"
+    # A fresh registry loads and other apps still work with their data.
+    out = odoo(
+        database,
+        script="customer = env.ref('base.res_partner_2')\n"
+        "env['sale.order'].create({'partner_id': customer.id})\n"
+        "print('orders', env['sale.order'].search_count([]) > 0)\n"
+        "admin = env.ref('base.user_admin')\n"
+        "print('salesman', admin.has_group('sales_team.group_sale_salesman'))\n",
+    )
+    assert "orders True" in out and "salesman True" in out

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# make lint: ruff and pylint-odoo over the addon and the tooling.
+source "$(dirname "$0")/env.sh"
+mkdir -p "$CACHE_DIR"
+find_odoo
+ensure_venv
+cd "$REPO_DIR"
+say "ruff"
+"$VENV/bin/ruff" check retention_loyalty tests
+"$VENV/bin/ruff" format --check retention_loyalty tests
+say "pylint-odoo"
+"$VENV/bin/pylint" --rcfile=.pylintrc retention_loyalty

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# make test: lint; install retention_loyalty in a throwaway database and fail on
+# any warning or error it logs; run the addon's tests with pytest-odoo; run the
+# whole-system checks in tests/ (install -> upgrade -> uninstall).
+source "$(dirname "$0")/env.sh"
+ensure_all
+"$REPO_DIR/tools/lint.sh" || die "lint failed (see above)."
+
+DB=retention_test_$$
+LOG_DIR=$STATE_DIR/logs
+mkdir -p "$LOG_DIR"
+cleanup() {
+    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    rm -rf "$STATE_DIR/data/filestore/$DB"
+}
+trap cleanup EXIT
+
+say "installing contacts, crm, sale_management in throwaway database $DB"
+odoo -d "$DB" -i contacts,mail,crm,sale_management --stop-after-init --log-level=warn \
+    >"$LOG_DIR/install-dependencies.log" 2>&1 ||
+    { tail -n 30 "$LOG_DIR/install-dependencies.log"; die "installing Odoo's own apps failed (log: $LOG_DIR/install-dependencies.log)."; }
+
+say "installing retention_loyalty"
+odoo -d "$DB" -i retention_loyalty --stop-after-init >"$LOG_DIR/install.log" 2>&1 ||
+    { tail -n 30 "$LOG_DIR/install.log"; die "installing retention_loyalty failed (log: $LOG_DIR/install.log)."; }
+if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG_DIR/install.log"; then
+    die "installing retention_loyalty logged the warnings or errors above (log: $LOG_DIR/install.log)."
+fi
+
+cd "$REPO_DIR"
+status=0
+say "addon tests (pytest-odoo, real Odoo, headless Chromium for tours)"
+"$VENV/bin/python" -m pytest retention_loyalty/tests --odoo-config="$ODOO_CONF" \
+    --odoo-database="$DB" --odoo-http --odoo-log-level=warn -ra || status=1
+
+say "whole-system checks (tests/: install, upgrade with odoo-bin --test-enable, uninstall)"
+RETENTION_ODOO_CONF=$ODOO_CONF RETENTION_PYTHON=$VENV/bin/python \
+    "$VENV/bin/python" -m pytest tests -p no:odoo -ra || status=1
+
+[ "$status" = 0 ] || die "tests failed (see the pytest summaries above)."
+say "all checks passed"
