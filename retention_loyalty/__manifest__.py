@@ -12,8 +12,12 @@
     "depends": ["contacts", "mail", "crm", "sale_management"],
     "data": [
         "security/retention_security.xml",
+        "data/retention_config_data.xml",
         "views/res_config_settings_views.xml",
         "views/retention_menus.xml",
+    ],
+    "demo": [
+        "demo/retention_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -160,5 +160,24 @@ ensure_all() {
     write_odoo_conf
 }
 
+# The run database ($ODOO_DB) with the addon and demo data, upgraded when the
+# manifest version moved.
+ensure_database() {
+    local manifest_version installed_version
+    manifest_version=$("$VENV/bin/python" -c "import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read())['version'])" \
+        "$REPO_DIR/retention_loyalty/__manifest__.py")
+    installed_version=$(psql -d "$ODOO_DB" -Atqc \
+        "SELECT latest_version FROM ir_module_module WHERE name = 'retention_loyalty' AND state = 'installed'" 2>/dev/null || true)
+    if [ -z "$installed_version" ]; then
+        say "creating database $ODOO_DB with retention_loyalty and demo data"
+        odoo -d "$ODOO_DB" -i retention_loyalty --stop-after-init --log-level=warn ||
+            die "installing retention_loyalty in database $ODOO_DB failed (see the log above)."
+    elif [ "$installed_version" != "$manifest_version" ] || [ "${1:-}" = --update ]; then
+        say "upgrading retention_loyalty in $ODOO_DB ($installed_version -> $manifest_version)"
+        odoo -d "$ODOO_DB" -u retention_loyalty --stop-after-init --log-level=warn ||
+            die "upgrading retention_loyalty in database $ODOO_DB failed (see the log above)."
+    fi
+}
+
 # odoo ARGS...: run Odoo 18 from the project's environment and config.
 odoo() { "$VENV/bin/python" -m odoo -c "$ODOO_CONF" "$@"; }

@@ -26,6 +26,13 @@ class TestRetentionGroups(TransactionCase):
         for user in self.portal | self.employee:
             self.assertFalse(user.has_group("retention_loyalty.group_retention_user"))
 
+    def test_demo_rep_is_a_retention_user_only(self):
+        rep = self.env.ref("retention_loyalty.user_demo_rep", raise_if_not_found=False)
+        if not rep:
+            self.skipTest("database installed without demo data")
+        self.assertTrue(rep.has_group("retention_loyalty.group_retention_user"))
+        self.assertFalse(rep.has_group("retention_loyalty.group_retention_manager"))
+
     def _visible_menus(self, user):
         return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
 

@@ -1,10 +1,12 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-// An admin finds the Retention app on the home screen, its Customers list,
+// An admin finds the Retention app in the apps menu, its Customers list,
 // and the Retention block in Settings.
 registry.category("web_tour.tours").add("retention_loyalty_app_tour", {
     url: "/odoo",
     steps: () => [
+        stepUtils.showAppsMenuItem(),
         {
             trigger: '.o_app[data-menu-xmlid="retention_loyalty.menu_retention_root"]',
             run: "click",
@@ -13,11 +15,11 @@ registry.category("web_tour.tours").add("retention_loyalty_app_tour", {
             trigger: '.o_breadcrumb:contains("Customers")',
         },
         {
-            trigger: '.o_main_navbar button:contains("Configuration")',
+            trigger: 'button[data-menu-xmlid="retention_loyalty.menu_retention_configuration"]',
             run: "click",
         },
         {
-            trigger: '.dropdown-item:contains("Settings")',
+            trigger: 'a[data-menu-xmlid="retention_loyalty.menu_retention_settings"]',
             run: "click",
         },
         {
