@@ -70,10 +70,12 @@ find_odoo() {
 }
 
 ensure_venv() {
-    local python=${PYTHON:-python3} stamp site
+    local python=${PYTHON:-python3} version stamp site
     command -v "$python" >/dev/null || die "python3 not found: install Python 3.10-3.12 or set PYTHON to one."
+    version=$("$python" -c 'import platform; print(platform.python_version())' 2>/dev/null) ||
+        die "$python does not run as Python: set PYTHON to a Python 3.10-3.12 interpreter."
     "$python" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' ||
-        die "$python is Python $("$python" -c 'import platform; print(platform.python_version())'); Odoo 18.0 needs 3.10-3.12: set PYTHON to one."
+        die "$python is Python $version; Odoo 18.0 needs 3.10-3.12: set PYTHON to one."
     if [ ! -x "$VENV/bin/python" ]; then
         say "creating the Python environment in $VENV"
         "$python" -m venv "$VENV" || die "could not create a virtual environment in $VENV: install python3-venv."
