@@ -1,10 +1,13 @@
 # retention_loyalty: one command to run Odoo with the addon, one to test it.
 # Variables (environment or `make VAR=value`): ODOO_SRC, ODOO_DB, ODOO_PORT,
 # PYTHON, RETENTION_CACHE, and libpq's PGHOST / PGPORT / PGUSER.
-.PHONY: run test lint pot clean
+.PHONY: run shell test lint pot clean
 
 run:  ## Odoo 18 with the addon and demo data on http://localhost:8069
 	@bash tools/run.sh
+
+shell:  ## an Odoo shell on the run database
+	@bash -c 'source tools/env.sh; ensure_all; ensure_database; odoo shell -d "$$ODOO_DB"'
 
 test:  ## lint, install in a throwaway database, addon tests, whole-system tests
 	@bash tools/test.sh

@@ -1,6 +1,6 @@
 {
     "name": "Retention & Loyalty",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Keep customers: loyalty tiers, satisfaction and effort, "
     "advocates, referrals, complaints, account reviews and follow-up cadences",
@@ -12,7 +12,13 @@
     "depends": ["contacts", "mail", "crm", "sale_management"],
     "data": [
         "security/retention_security.xml",
-        "data/retention_config_data.xml",
+        "security/ir.model.access.csv",
+        "data/retention_tier_data.xml",
+        "data/ir_cron_data.xml",
+        "views/retention_tier_views.xml",
+        "views/retention_feedback_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "views/retention_menus.xml",
     ],

@@ -68,7 +68,7 @@ def test_install_in_a_fresh_database(database):
 def test_upgrade_runs_the_tests_and_keeps_settings(database):
     sql(
         database,
-        f"UPDATE ir_config_parameter SET value = '18' WHERE key = '{WINDOW}'",
+        f"INSERT INTO ir_config_parameter (key, value) VALUES ('{WINDOW}', '18')",
     )
     # The addon's own tests, this time through odoo-bin's test runner.
     odoo(

@@ -181,5 +181,9 @@ ensure_database() {
     fi
 }
 
-# odoo ARGS...: run Odoo 18 from the project's environment and config.
-odoo() { "$VENV/bin/python" -m odoo -c "$ODOO_CONF" "$@"; }
+# odoo [shell] ARGS...: run Odoo 18 from the project's environment and config.
+odoo() {
+    local command=()
+    if [ "${1:-}" = shell ]; then command=(shell); shift; fi
+    "$VENV/bin/python" -m odoo "${command[@]}" -c "$ODOO_CONF" "$@"
+}

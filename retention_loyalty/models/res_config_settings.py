@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 MAX_EVALUATION_MONTHS = 120
+MAX_SCORE = 10
+PERCENT = 100
 
 
 class ResConfigSettings(models.TransientModel):
@@ -12,6 +14,24 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="retention_loyalty.evaluation_months",
         default=12,
         help="Confirmed sales of this many past months count towards tiers and key accounts.",
+    )
+    retention_customer_min_score = fields.Integer(
+        string="Customer From",
+        config_parameter="retention_loyalty.customer_min_score",
+        default=7,
+        help="Satisfaction from which a customer is no longer a detractor.",
+    )
+    retention_promoter_min_score = fields.Integer(
+        string="Promoter From",
+        config_parameter="retention_loyalty.promoter_min_score",
+        default=9,
+        help="Satisfaction from which a customer is a promoter.",
+    )
+    retention_key_account_share = fields.Integer(
+        string="Key Accounts (%)",
+        config_parameter="retention_loyalty.key_account_share",
+        default=20,
+        help="Share of customers, by revenue in the window, marked as key accounts.",
     )
 
     @api.constrains("retention_evaluation_months")
@@ -24,5 +44,32 @@ class ResConfigSettings(models.TransientModel):
                         "(you entered %(months)s).",
                         max=MAX_EVALUATION_MONTHS,
                         months=settings.retention_evaluation_months,
+                    )
+                )
+
+    @api.constrains(
+        "retention_customer_min_score",
+        "retention_promoter_min_score",
+        "retention_key_account_share",
+    )
+    def _check_retention_thresholds(self):
+        for settings in self:
+            customer_min = settings.retention_customer_min_score
+            promoter_min = settings.retention_promoter_min_score
+            if not 0 < customer_min < promoter_min <= MAX_SCORE:
+                raise ValidationError(
+                    self.env._(
+                        "Scores must rise: 0 < “Customer from” (%(customer)s) < "
+                        "“Promoter from” (%(promoter)s) ≤ 10.",
+                        customer=customer_min,
+                        promoter=promoter_min,
+                    )
+                )
+            if not 0 < settings.retention_key_account_share < PERCENT:
+                raise ValidationError(
+                    self.env._(
+                        "The key-account share must be between 1 and 99 %% (you entered "
+                        "%(share)s).",
+                        share=settings.retention_key_account_share,
                     )
                 )

@@ -1,0 +1,181 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .retention_feedback import NPS_CATEGORIES
+
+ADVOCACY_STAGES = [
+    ("new", "New"),
+    ("detractor", "Detractor"),
+    ("customer", "Customer"),
+    ("promoter", "Promoter"),
+    ("advocate", "Advocate"),
+]
+OPPORTUNITY_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Behaviour: maintained by the loyalty engine (res_partner_loyalty.py).
+    loyalty_tier_id = fields.Many2one(
+        "retention.tier", "Loyalty Tier", index=True, tracking=True, ondelete="restrict"
+    )
+    loyalty_tier_locked = fields.Boolean(
+        "Tier Set by Hand", help="Keep this tier: the automatic recompute leaves it alone."
+    )
+    loyalty_currency_id = fields.Many2one("res.currency", compute="_compute_loyalty_currency_id")
+    loyalty_revenue = fields.Monetary(
+        "Revenue (window)", currency_field="loyalty_currency_id", readonly=True
+    )
+    loyalty_order_count = fields.Integer("Orders (window)", readonly=True)
+    first_order_date = fields.Date(readonly=True)
+    last_order_date = fields.Date(readonly=True)
+    is_key_account = fields.Boolean(
+        "Key Account",
+        readonly=True,
+        index=True,
+        help="Among the top customers by revenue in the window (the 80/20 rule).",
+    )
+    # Feeling: from retention.feedback.
+    feedback_ids = fields.One2many("retention.feedback", "commercial_partner_id", "Feedback")
+    feedback_count = fields.Integer(compute="_compute_feedback_count")
+    satisfaction_score = fields.Float(
+        "Satisfaction", digits=(3, 1), readonly=True, aggregator="avg"
+    )
+    nps_category = fields.Selection(NPS_CATEGORIES, "NPS Category", readonly=True, index=True)
+    effort_score = fields.Float("Customer Effort", digits=(3, 1), readonly=True, aggregator="avg")
+    last_feedback_date = fields.Date(readonly=True)
+    # The advocate pipeline.
+    advocacy_stage = fields.Selection(
+        ADVOCACY_STAGES,
+        default="new",
+        required=True,
+        index=True,
+        tracking=True,
+        group_expand="_group_expand_advocacy_stage",
+    )
+    advocacy_stage_manual = fields.Boolean(
+        "Stage Set by Hand", help="Moved by a rep: holds until the customer's next feedback."
+    )
+    reference_consent = fields.Boolean(
+        tracking=True, help="Agrees to act as a reference or give a testimonial."
+    )
+    # Referrals.
+    referred_by_id = fields.Many2one(
+        "res.partner", "Referred By", index="btree_not_null", tracking=True
+    )
+    referral_ids = fields.One2many("res.partner", "referred_by_id", "Referrals")
+    referral_count = fields.Integer(readonly=True)
+    referral_revenue = fields.Monetary(currency_field="loyalty_currency_id", readonly=True)
+    opportunity_level = fields.Selection(
+        OPPORTUNITY_LEVELS,
+        default="medium",
+        tracking=True,
+        help="How much more the customer could buy: drives how often accounts are reviewed.",
+    )
+
+    def _compute_loyalty_currency_id(self):
+        self.loyalty_currency_id = self.env.company.currency_id
+
+    def _compute_feedback_count(self):
+        counts = dict(
+            self.env["retention.feedback"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.feedback_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.model
+    def _group_expand_advocacy_stage(self, stages, domain):
+        return [key for key, _label in ADVOCACY_STAGES]
+
+    @api.constrains("referred_by_id")
+    def _check_referral_cycle(self):
+        for partner in self.filtered("referred_by_id"):
+            if partner.referred_by_id.commercial_partner_id == partner.commercial_partner_id:
+                raise ValidationError(
+                    self.env._("%(partner)s cannot refer itself.", partner=partner.display_name)
+                )
+        if self._has_cycle("referred_by_id"):
+            raise ValidationError(
+                self.env._(
+                    "These referrals form a loop (A referred B who referred A): "
+                    "a customer cannot be referred, directly or not, by someone they referred."
+                )
+            )
+
+    @api.model
+    def _commercial_fields(self):
+        return [
+            *super()._commercial_fields(),
+            "loyalty_tier_id",
+            "loyalty_tier_locked",
+            "advocacy_stage",
+            "advocacy_stage_manual",
+            "reference_consent",
+            "referred_by_id",
+            "opportunity_level",
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        referred = partners.filtered("referred_by_id")
+        if referred:
+            (referred | referred.referred_by_id)._loyalty_recompute()
+        return partners
+
+    def write(self, vals):
+        manual_move = "advocacy_stage" in vals and not self.env.context.get("loyalty_engine")
+        if manual_move:
+            vals = {**vals, "advocacy_stage_manual": True}
+            moved = self.filtered(
+                lambda p: (
+                    p.advocacy_stage != vals["advocacy_stage"] and p.commercial_partner_id == p
+                )
+            )
+        old_referrers = self.referred_by_id
+        result = super().write(vals)
+        if manual_move and moved:
+            note = Markup("<p>%s</p>") % self.env._(
+                "Moved by hand to %(stage)s: the stage holds until the customer's next feedback.",
+                stage=dict(ADVOCACY_STAGES)[vals["advocacy_stage"]],
+            )
+            moved._message_log_batch({partner.id: note for partner in moved})
+        if "reference_consent" in vals or "referred_by_id" in vals:
+            (self | old_referrers | self.referred_by_id)._loyalty_recompute()
+        return result
+
+    def action_log_feedback(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Feedback"),
+            "res_model": "retention.feedback",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    def action_view_feedback(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "retention_loyalty.action_retention_feedback"
+        )
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_referrals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "retention_loyalty.action_retention_customers"
+        )
+        action["domain"] = [("referred_by_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_referred_by_id": self.commercial_partner_id.id}
+        return action

@@ -1,0 +1,141 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+NPS_CATEGORIES = [
+    ("detractor", "Detractor"),
+    ("passive", "Passive"),
+    ("promoter", "Promoter"),
+]
+# Contribution of one answer to the Net Promoter Score: its average is the NPS.
+NPS_POINTS = {"detractor": -100, "passive": 0, "promoter": 100}
+
+
+class RetentionFeedback(models.Model):
+    _name = "retention.feedback"
+    _description = "Customer Feedback"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, ondelete="cascade"
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
+        string="Customer Company",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    score = fields.Integer(
+        "Likelihood to Recommend",
+        required=True,
+        aggregator="avg",
+        help="How likely is the customer to recommend us, from 0 (not at all) to 10.",
+    )
+    effort_score = fields.Integer(
+        "Customer Effort",
+        aggregator="avg",
+        help="How easy was it to get what they needed, from 1 (very hard) to 7 "
+        "(very easy). Leave empty when not asked.",
+    )
+    nps_category = fields.Selection(
+        NPS_CATEGORIES, "NPS Category", compute="_compute_nps", store=True
+    )
+    nps_points = fields.Integer(
+        "NPS",
+        compute="_compute_nps",
+        store=True,
+        aggregator="avg",
+        help="+100 for a promoter, 0 for a passive, -100 for a detractor: "
+        "the average over answers is the Net Promoter Score.",
+    )
+    channel = fields.Selection(
+        [
+            ("phone", "Phone Call"),
+            ("meeting", "Meeting"),
+            ("email", "Email"),
+            ("web", "Web Form"),
+            ("chat", "Chat"),
+            ("other", "Other"),
+        ],
+        default="phone",
+        required=True,
+    )
+    comment = fields.Text()
+    user_id = fields.Many2one(
+        "res.users", "Logged by", default=lambda self: self.env.user, index=True
+    )
+    res_model = fields.Char("Source Model", readonly=True)
+    res_id = fields.Many2oneReference("Source Record", model_field="res_model", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+
+    _sql_constraints = [
+        ("score_range", "CHECK(score BETWEEN 0 AND 10)", "The score goes from 0 to 10."),
+        (
+            "effort_range",
+            "CHECK(effort_score IS NULL OR effort_score BETWEEN 0 AND 7)",
+            "The effort score goes from 1 to 7.",
+        ),
+    ]
+
+    @api.depends("score")
+    def _compute_nps(self):
+        customer_min, promoter_min = self.env["res.partner"]._retention_score_thresholds()
+        for feedback in self:
+            if feedback.score >= promoter_min:
+                feedback.nps_category = "promoter"
+            elif feedback.score >= customer_min:
+                feedback.nps_category = "passive"
+            else:
+                feedback.nps_category = "detractor"
+            feedback.nps_points = NPS_POINTS[feedback.nps_category]
+
+    @api.constrains("score", "effort_score")
+    def _check_scores(self):
+        for feedback in self:
+            if not 0 <= feedback.score <= 10:  # noqa: PLR2004
+                raise ValidationError(
+                    self.env._(
+                        "A satisfaction score goes from 0 to 10 (got %(score)s).",
+                        score=feedback.score,
+                    )
+                )
+            if feedback.effort_score and not 1 <= feedback.effort_score <= 7:  # noqa: PLR2004
+                raise ValidationError(
+                    self.env._(
+                        "A customer-effort score goes from 1 to 7 (got %(score)s).",
+                        score=feedback.effort_score,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        feedbacks = super().create(vals_list)
+        # New feedback ends any manual stage a rep set on the customer.
+        feedbacks.commercial_partner_id._loyalty_release_manual_stage()
+        feedbacks.commercial_partner_id._loyalty_recompute()
+        return feedbacks
+
+    def write(self, vals):
+        partners = self.commercial_partner_id
+        result = super().write(vals)
+        if {"partner_id", "date", "score", "effort_score"} & vals.keys():
+            (partners | self.commercial_partner_id)._loyalty_recompute()
+        return result
+
+    def unlink(self):
+        partners = self.commercial_partner_id
+        result = super().unlink()
+        partners.exists()._loyalty_recompute()
+        return result
+
+    def action_open_source(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
