@@ -90,6 +90,21 @@ class ResPartner(models.Model):
         for partner in self:
             partner.feedback_count = counts.get(partner.commercial_partner_id, 0)
 
+    @api.depends("country_id", "specific_property_product_pricelist", "loyalty_tier_id")
+    @api.depends_context("company", "country_code")
+    def _compute_product_pricelist(self):
+        # A tier's pricelist is the customer's benefit, unless a pricelist was
+        # chosen for this customer by hand.
+        super()._compute_product_pricelist()
+        for partner in self:
+            pricelist = partner.commercial_partner_id.loyalty_tier_id.pricelist_id
+            if (
+                pricelist
+                and not partner.specific_property_product_pricelist
+                and pricelist.company_id in (pricelist.company_id.browse(), self.env.company)
+            ):
+                partner.property_product_pricelist = pricelist
+
     @api.model
     def _group_expand_advocacy_stage(self, stages, domain):
         return [key for key, _label in ADVOCACY_STAGES]

@@ -2,6 +2,8 @@
 advocacy stages with a fixed number of set-based SQL statements, whatever the
 number of customers (no query per record)."""
 
+import threading
+
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
@@ -98,7 +100,7 @@ class ResPartner(models.Model):
 
     def _loyalty_commit(self):
         # Each batch stands alone: commit it so a crash loses nothing done.
-        if not getattr(self.env.registry, "in_test_mode", lambda: False)():
+        if not getattr(threading.current_thread(), "testing", False):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
@@ -267,7 +269,9 @@ UPDATE res_partner p SET is_key_account = cut.is_key
             if old_tier != tier:
                 measures = {"revenue": revenue, "orders": orders, "tenure": tenure or 0}
                 lines.append(
-                    self._loyalty_tier_reason(tiers.get(old_tier), tiers.get(tier), measures, params)
+                    self._loyalty_tier_reason(
+                        tiers.get(old_tier), tiers.get(tier), measures, params
+                    )
                 )
             if old_stage != stage:
                 lines.append(

@@ -92,26 +92,27 @@ class RetentionFeedback(models.Model):
                 feedback.nps_category = "detractor"
             feedback.nps_points = NPS_POINTS[feedback.nps_category]
 
-    @api.constrains("score", "effort_score")
-    def _check_scores(self):
-        for feedback in self:
-            if not 0 <= feedback.score <= 10:  # noqa: PLR2004
-                raise ValidationError(
-                    self.env._(
-                        "A satisfaction score goes from 0 to 10 (got %(score)s).",
-                        score=feedback.score,
-                    )
+    def _check_score_values(self, vals):
+        """Refuse out-of-range scores with a clear message before the database
+        constraints would (they stay as the last guard)."""
+        if "score" in vals and not 0 <= (vals["score"] or 0) <= 10:  # noqa: PLR2004
+            raise ValidationError(
+                self.env._(
+                    "A satisfaction score goes from 0 to 10 (got %(score)s).", score=vals["score"]
                 )
-            if feedback.effort_score and not 1 <= feedback.effort_score <= 7:  # noqa: PLR2004
-                raise ValidationError(
-                    self.env._(
-                        "A customer-effort score goes from 1 to 7 (got %(score)s).",
-                        score=feedback.effort_score,
-                    )
+            )
+        if vals.get("effort_score") and not 1 <= vals["effort_score"] <= 7:  # noqa: PLR2004
+            raise ValidationError(
+                self.env._(
+                    "A customer-effort score goes from 1 to 7 (got %(score)s).",
+                    score=vals["effort_score"],
                 )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_score_values(vals)
         feedbacks = super().create(vals_list)
         # New feedback ends any manual stage a rep set on the customer.
         feedbacks.commercial_partner_id._loyalty_release_manual_stage()
@@ -119,6 +120,7 @@ class RetentionFeedback(models.Model):
         return feedbacks
 
     def write(self, vals):
+        self._check_score_values(vals)
         partners = self.commercial_partner_id
         result = super().write(vals)
         if {"partner_id", "date", "score", "effort_score"} & vals.keys():

@@ -75,11 +75,13 @@ class RetentionTier(models.Model):
         """Each tier must ask at least as much as every tier ranked below it, and
         more on one threshold; otherwise a customer could qualify for a higher
         tier but not a lower one, or two tiers would be the same."""
+        if any(tier[name] < 0 for tier in self for name in THRESHOLDS):
+            raise ValidationError(self.env._("Tier thresholds cannot be negative."))
         tiers = self.search(
             [("company_id", "in", [*self.company_id.ids, False])], order="sequence, id"
         )
         for company in {tier.company_id for tier in self}:
-            ladder = tiers.filtered(lambda t, c=company: t.company_id in (c, t.browse()))
+            ladder = tiers.filtered(lambda t, c=company: not t.company_id or t.company_id == c)
             for lower, higher in pairwise(ladder):
                 low = [lower[name] for name in THRESHOLDS]
                 high = [higher[name] for name in THRESHOLDS]

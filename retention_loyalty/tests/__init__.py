@@ -1,3 +1,6 @@
+from . import test_advocacy
+from . import test_referral
+from . import test_retention_tier
 from . import test_security
 from . import test_settings
 from . import test_ui

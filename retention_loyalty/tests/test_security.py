@@ -1,9 +1,11 @@
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
-from odoo.tests.common import TransactionCase
+
+from .common import RetentionCase
 
 
 @tagged("post_install", "-at_install")
-class TestRetentionGroups(TransactionCase):
+class TestRetentionSecurity(RetentionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -12,6 +14,8 @@ class TestRetentionGroups(TransactionCase):
         cls.portal = new_test_user(cls.env, login="rl_portal", groups="base.group_portal")
         cls.root_menu = cls.env.ref("retention_loyalty.menu_retention_root")
         cls.settings_menu = cls.env.ref("retention_loyalty.menu_retention_settings")
+        cls.customer = cls._customer("Secure Co")
+        cls.feedback = cls._answer(cls.customer, 8)
 
     def test_salesman_gets_the_retention_user_group(self):
         self.assertTrue(self.rep.has_group("retention_loyalty.group_retention_user"))
@@ -43,3 +47,37 @@ class TestRetentionGroups(TransactionCase):
         self.assertNotIn(self.settings_menu.id, rep_menus)
         self.assertIn(self.settings_menu.id, self._visible_menus(self.env.ref("base.user_admin")))
         self.assertNotIn(self.root_menu.id, self._visible_menus(self.employee))
+
+    def test_salesman_logs_feedback_but_cannot_edit_tiers(self):
+        feedback = (
+            self.env["retention.feedback"]
+            .with_user(self.rep)
+            .create({"partner_id": self.customer.id, "score": 10})
+        )
+        self.assertEqual(feedback.user_id, self.rep)
+        self.assertEqual(self.customer.advocacy_stage, "promoter")
+        self.assertEqual(self.silver.with_user(self.rep).name, "Silver")
+        with self.assertRaises(AccessError):
+            self.silver.with_user(self.rep).min_revenue = 1
+        with self.assertRaises(AccessError):
+            self.env["retention.tier"].with_user(self.rep).create({"name": "Mine", "sequence": 99})
+        with self.assertRaises(AccessError):
+            feedback.with_user(self.rep).unlink()
+
+    def test_portal_user_reads_nothing(self):
+        for record in (self.feedback, self.silver):
+            with self.assertRaises(AccessError):
+                record.with_user(self.portal).read(["display_name"])
+        with self.assertRaises(AccessError):
+            self.env["retention.feedback"].with_user(self.portal).create(
+                {"partner_id": self.portal.partner_id.id, "score": 10}
+            )
+
+    def test_feedback_stays_in_its_company(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        foreign = self.env["retention.feedback"].create(
+            {"partner_id": self.customer.id, "score": 3, "company_id": other.id}
+        )
+        visible = self.env["retention.feedback"].with_user(self.rep).search([])
+        self.assertIn(self.feedback, visible)
+        self.assertNotIn(foreign, visible)

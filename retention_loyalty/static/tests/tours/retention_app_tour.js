@@ -12,7 +12,7 @@ registry.category("web_tour.tours").add("retention_loyalty_app_tour", {
             run: "click",
         },
         {
-            trigger: '.o_breadcrumb:contains("Customers")',
+            trigger: '.o_breadcrumb:contains("Advocates")',
         },
         {
             trigger: 'button[data-menu-xmlid="retention_loyalty.menu_retention_configuration"]',
