@@ -92,7 +92,7 @@ class ResPartner(models.Model):
 
     @api.depends("country_id", "specific_property_product_pricelist", "loyalty_tier_id")
     @api.depends_context("company", "country_code")
-    def _compute_product_pricelist(self):
+    def _compute_product_pricelist(self):  # pylint: disable=missing-return
         # A tier's pricelist is the customer's benefit, unless a pricelist was
         # chosen for this customer by hand.
         super()._compute_product_pricelist()
