@@ -34,6 +34,21 @@ class ResConfigSettings(models.TransientModel):
         help="Share of customers, by revenue in the window, marked as key accounts.",
     )
 
+    def set_values(self):
+        partners = self.env["res.partner"]
+        before = partners._retention_params()
+        super().set_values()
+        after = partners._retention_params()
+        if before == after:
+            return
+        if partners._retention_score_thresholds() != (
+            before["customer_min_score"],
+            before["promoter_min_score"],
+        ):
+            self.env["retention.feedback"]._recompute_nps_categories()
+        # Every profile depends on these settings: recompute them in the background.
+        self.env.ref("retention_loyalty.ir_cron_loyalty_profiles")._trigger()
+
     @api.constrains("retention_evaluation_months")
     def _check_retention_evaluation_months(self):
         for settings in self:

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 NPS_CATEGORIES = [
     ("detractor", "Detractor"),
@@ -91,6 +92,26 @@ class RetentionFeedback(models.Model):
             else:
                 feedback.nps_category = "detractor"
             feedback.nps_points = NPS_POINTS[feedback.nps_category]
+
+    @api.model
+    def _recompute_nps_categories(self):
+        """After the thresholds changed in Settings: one statement for all answers."""
+        self.flush_model()
+        customer_min, promoter_min = self.env["res.partner"]._retention_score_thresholds()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_feedback
+                      SET nps_category = CASE WHEN score >= %(promoter)s THEN 'promoter'
+                                              WHEN score >= %(customer)s THEN 'passive'
+                                              ELSE 'detractor' END,
+                          nps_points = CASE WHEN score >= %(promoter)s THEN 100
+                                            WHEN score >= %(customer)s THEN 0
+                                            ELSE -100 END""",
+                promoter=promoter_min,
+                customer=customer_min,
+            )
+        )
+        self.invalidate_model(["nps_category", "nps_points"])
 
     def _check_score_values(self, vals):
         """Refuse out-of-range scores with a clear message before the database

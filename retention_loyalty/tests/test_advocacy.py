@@ -1,7 +1,7 @@
 import math
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import RetentionCase
 
@@ -92,7 +92,25 @@ class TestAdvocacy(RetentionCase):
         self.assertEqual(customer.advocacy_stage, "new")
 
     def test_stage_thresholds_follow_settings(self):
-        self.env["ir.config_parameter"].set_param("retention_loyalty.promoter_min_score", 8)
         customer = self._customer("Generous scale")
-        self._answer(customer, 8)
+        answer = self._answer(customer, 8)
+        self.assertEqual(customer.advocacy_stage, "customer")
+        cron = self.env.ref("retention_loyalty.ir_cron_loyalty_profiles")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.retention_promoter_min_score = 8
+        settings.record.execute()
+        self.assertEqual(answer.nps_category, "promoter")
+        new_triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        self.assertTrue(new_triggers, "profiles are recomputed in the background")
+        self.env["res.partner"]._cron_recompute_loyalty_profiles()
         self.assertEqual(customer.advocacy_stage, "promoter")
+
+    def test_average_nps_points_is_the_net_promoter_score(self):
+        customer = self._customer("Survey")
+        for score in (10, 9, 8, 3):  # 2 promoters, 1 passive, 1 detractor: NPS 25
+            self._answer(customer, score)
+        [[nps]] = self.env["retention.feedback"]._read_group(
+            [("partner_id", "=", customer.id)], aggregates=["nps_points:avg"]
+        )
+        self.assertEqual(nps, 25)
