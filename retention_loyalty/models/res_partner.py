@@ -20,7 +20,13 @@ class ResPartner(models.Model):
 
     # Behaviour: maintained by the loyalty engine (res_partner_loyalty.py).
     loyalty_tier_id = fields.Many2one(
-        "retention.tier", "Loyalty Tier", index=True, tracking=True, ondelete="restrict"
+        # Deleting a tier in use is refused in retention.tier.unlink (with a clear
+        # message); `set null` only lets the addon uninstall.
+        "retention.tier",
+        "Loyalty Tier",
+        index=True,
+        tracking=True,
+        ondelete="set null",
     )
     loyalty_tier_locked = fields.Boolean(
         "Tier Set by Hand", help="Keep this tier: the automatic recompute leaves it alone."

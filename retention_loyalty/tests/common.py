@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests.common import TransactionCase
 
+from ..models.res_partner_loyalty import DEFAULTS
+
 
 class RetentionCase(TransactionCase):
     """Customers, a tax-free product and helpers to sell and ask for feedback."""
@@ -21,6 +23,9 @@ class RetentionCase(TransactionCase):
         cls.silver = cls.env.ref("retention_loyalty.tier_silver")
         cls.gold = cls.env.ref("retention_loyalty.tier_gold")
         cls.platinum = cls.env.ref("retention_loyalty.tier_platinum")
+        # The shipped settings, whatever the database holds.
+        for key, value in DEFAULTS.items():
+            cls.env["ir.config_parameter"].set_param(f"retention_loyalty.{key}", value)
         # Only the shipped ladder: demo or user tiers must not change the outcome.
         cls.env["retention.tier"].search(
             [("id", "not in", (cls.bronze | cls.silver | cls.gold | cls.platinum).ids)]
