@@ -5,3 +5,5 @@ from . import res_partner
 from . import res_partner_loyalty
 from . import sale_order
 from . import crm_lead
+from . import mail_activity_type
+from . import mail_activity

@@ -5,8 +5,11 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def write(self, vals):
-        # Confirming, cancelling or moving an order changes its customer's profile.
-        touched = {"state", "partner_id", "date_order"} & vals.keys()
+        # Confirming or cancelling an order, or moving a confirmed one to another
+        # customer or date, changes the customers' profiles; quotations don't.
+        touched = "state" in vals or (
+            {"partner_id", "date_order"} & vals.keys() and "sale" in self.mapped("state")
+        )
         partners = self.partner_id if touched else self.env["res.partner"]
         result = super().write(vals)
         if touched:
