@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .retention_feedback import NPS_CATEGORIES
 
@@ -145,6 +145,8 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._check_tier_override_rights(vals)
         partners = super().create(vals_list)
         referred = partners.filtered("referred_by_id")
         if referred:
@@ -152,14 +154,14 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        manual_move = "advocacy_stage" in vals and not self.env.context.get("loyalty_engine")
+        self._check_tier_override_rights(vals)
+        # A stage written through the ORM is a rep's move (the engine writes in SQL);
+        # it holds on the commercial entity, whose contacts just mirror it.
+        commercial = self.filtered(lambda p: p.commercial_partner_id == p)
+        manual_move = "advocacy_stage" in vals and commercial
         if manual_move:
             vals = {**vals, "advocacy_stage_manual": True}
-            moved = self.filtered(
-                lambda p: (
-                    p.advocacy_stage != vals["advocacy_stage"] and p.commercial_partner_id == p
-                )
-            )
+            moved = commercial.filtered(lambda p: p.advocacy_stage != vals["advocacy_stage"])
         old_referrers = self.referred_by_id
         result = super().write(vals)
         if manual_move and moved:
@@ -171,6 +173,29 @@ class ResPartner(models.Model):
         if "reference_consent" in vals or "referred_by_id" in vals:
             (self | old_referrers | self.referred_by_id)._loyalty_recompute()
         return result
+
+    def _check_tier_override_rights(self, vals):
+        """Tiers are configuration: only retention admins set one by hand on a
+        customer. Contacts only mirror their company (Odoo syncs them): allowed."""
+        if self:
+            changed = any(
+                partner.loyalty_tier_id.id
+                != vals.get("loyalty_tier_id", partner.loyalty_tier_id.id)
+                or partner.loyalty_tier_locked
+                != bool(vals.get("loyalty_tier_locked", partner.loyalty_tier_locked))
+                for partner in self
+                if partner.commercial_partner_id == partner
+            )
+        else:
+            changed = not vals.get("parent_id") and (
+                vals.get("loyalty_tier_id") or vals.get("loyalty_tier_locked")
+            )
+        if changed and not (
+            self.env.su or self.env.user.has_group("retention_loyalty.group_retention_manager")
+        ):
+            raise AccessError(
+                self.env._("Only retention administrators can set or lock a loyalty tier by hand.")
+            )
 
     def action_log_feedback(self):
         self.ensure_one()

@@ -22,6 +22,20 @@ class TestRetentionSecurity(RetentionCase):
         self.assertFalse(self.rep.has_group("retention_loyalty.group_retention_manager"))
 
     def test_manager_implies_user_and_admin_is_manager(self):
+        with self.assertRaisesText(AccessError, "Only retention administrators"):
+            self.env["res.partner"].with_user(self.rep).create(
+                {"name": "Self-made VIP", "loyalty_tier_id": self.gold.id}
+            )
+        # Editing a company with contacts rewrites its tier on them: allowed.
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.rep)
+            .create({"name": "Contact", "parent_id": self.customer.id})
+        )
+        self.customer.with_user(self.rep).write(
+            {"opportunity_level": "high", "vat": "BE0477472701"}
+        )
+        self.assertEqual(contact.opportunity_level, "high")
         admin = self.env.ref("base.user_admin")
         self.assertTrue(admin.has_group("retention_loyalty.group_retention_manager"))
         self.assertTrue(admin.has_group("retention_loyalty.group_retention_user"))
@@ -63,6 +77,33 @@ class TestRetentionSecurity(RetentionCase):
             self.env["retention.tier"].with_user(self.rep).create({"name": "Mine", "sequence": 99})
         with self.assertRaises(AccessError):
             feedback.with_user(self.rep).unlink()
+
+    def test_only_admins_set_a_tier_by_hand(self):
+        with self.assertRaisesText(AccessError, "Only retention administrators"):
+            self.customer.with_user(self.rep).write(
+                {"loyalty_tier_locked": True, "loyalty_tier_id": self.gold.id}
+            )
+        with self.assertRaisesText(AccessError, "Only retention administrators"):
+            self.env["res.partner"].with_user(self.rep).create(
+                {"name": "Self-made VIP", "loyalty_tier_id": self.gold.id}
+            )
+        admin = self.env.ref("base.user_admin")
+        self.customer.with_user(admin).write(
+            {"loyalty_tier_locked": True, "loyalty_tier_id": self.gold.id}
+        )
+        self.assertEqual(self.customer.loyalty_tier_id, self.gold)
+        # Odoo copies the company's tier to its contacts: reps may still add
+        # contacts and edit the company.
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.rep)
+            .create({"name": "Contact", "parent_id": self.customer.id})
+        )
+        self.customer.with_user(self.rep).write(
+            {"opportunity_level": "high", "vat": "BE0477472701"}
+        )
+        self.assertEqual(contact.loyalty_tier_id, self.gold)
+        self.assertEqual(contact.opportunity_level, "high")
 
     def test_portal_user_reads_nothing(self):
         for record in (self.feedback, self.silver):
