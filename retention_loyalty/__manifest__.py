@@ -1,6 +1,6 @@
 {
     "name": "Retention & Loyalty",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "summary": "Keep customers: loyalty tiers, satisfaction and effort, "
     "advocates, referrals, complaints, account reviews and follow-up cadences",
@@ -13,13 +13,19 @@
     "data": [
         "security/retention_security.xml",
         "security/ir.model.access.csv",
-        "data/retention_tier_data.xml",
         "data/ir_cron_data.xml",
+        "data/retention_tier_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/retention_cadence_data.xml",
+        "data/retention_review_question_data.xml",
         "views/retention_tier_views.xml",
         "views/retention_feedback_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/sale_order_views.xml",
+        "views/retention_cadence_views.xml",
+        "views/retention_followup_views.xml",
+        "views/retention_account_review_views.xml",
         "views/mail_activity_type_views.xml",
         "views/res_config_settings_views.xml",
         "views/retention_menus.xml",

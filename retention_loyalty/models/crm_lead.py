@@ -12,6 +12,13 @@ class CrmLead(models.Model):
         help="The customer who recommended us; carried to the customer when the lead converts.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        # Won or lost: "opportunity won" follow-ups start or stop.
+        if {"stage_id", "active"} & vals.keys():
+            self.env["retention.cadence"]._trigger_scheduling()
+        return result
+
     def _handle_partner_assignment(self, force_partner_id=False, create_missing=True):
         result = super()._handle_partner_assignment(
             force_partner_id=force_partner_id, create_missing=create_missing

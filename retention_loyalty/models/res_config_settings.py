@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 MAX_EVALUATION_MONTHS = 120
 MAX_SCORE = 10
 PERCENT = 100
+MAX_HORIZON_DAYS = 90
 
 
 class ResConfigSettings(models.TransientModel):
@@ -34,6 +35,28 @@ class ResConfigSettings(models.TransientModel):
         help="Share of customers, by revenue in the window, marked as key accounts.",
     )
 
+    retention_review_months_high = fields.Integer(
+        string="High Opportunity: Review Every (months)",
+        config_parameter="retention_loyalty.review_months_high",
+        default=3,
+    )
+    retention_review_months_medium = fields.Integer(
+        string="Medium Opportunity: Review Every (months)",
+        config_parameter="retention_loyalty.review_months_medium",
+        default=6,
+    )
+    retention_review_months_low = fields.Integer(
+        string="Low Opportunity: Review Every (months)",
+        config_parameter="retention_loyalty.review_months_low",
+        default=12,
+    )
+    retention_cadence_horizon_days = fields.Integer(
+        string="Schedule Follow-ups Ahead (days)",
+        config_parameter="retention_loyalty.cadence_horizon_days",
+        default=7,
+        help="Cadence activities appear in the rep's list this many days before they are due.",
+    )
+
     def set_values(self):
         partners = self.env["res.partner"]
         before = partners._retention_params()
@@ -59,6 +82,47 @@ class ResConfigSettings(models.TransientModel):
                         "(you entered %(months)s).",
                         max=MAX_EVALUATION_MONTHS,
                         months=settings.retention_evaluation_months,
+                    )
+                )
+
+    @api.constrains(
+        "retention_review_months_high",
+        "retention_review_months_medium",
+        "retention_review_months_low",
+        "retention_cadence_horizon_days",
+    )
+    def _check_retention_cadence_settings(self):
+        for settings in self:
+            months = (
+                settings.retention_review_months_high,
+                settings.retention_review_months_medium,
+                settings.retention_review_months_low,
+            )
+            if not all(1 <= value <= MAX_EVALUATION_MONTHS for value in months):
+                raise ValidationError(
+                    self.env._(
+                        "Review intervals must be between 1 and %(max)s months.",
+                        max=MAX_EVALUATION_MONTHS,
+                    )
+                )
+            if not months[0] <= months[1] <= months[2]:
+                raise ValidationError(
+                    self.env._(
+                        "High-opportunity accounts are reviewed at least as often as medium "
+                        "ones, and medium as often as low (%(high)s ≤ %(medium)s ≤ %(low)s "
+                        "months).",
+                        high=months[0],
+                        medium=months[1],
+                        low=months[2],
+                    )
+                )
+            if not 0 <= settings.retention_cadence_horizon_days <= MAX_HORIZON_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "Follow-ups can be scheduled 0 to %(max)s days ahead (you entered "
+                        "%(days)s).",
+                        max=MAX_HORIZON_DAYS,
+                        days=settings.retention_cadence_horizon_days,
                     )
                 )
 

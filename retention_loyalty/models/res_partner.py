@@ -81,6 +81,22 @@ class ResPartner(models.Model):
         tracking=True,
         help="How much more the customer could buy: drives how often accounts are reviewed.",
     )
+    # Account reviews and follow-ups (the cadence engine).
+    last_review_date = fields.Date(tracking=True)
+    next_review_date = fields.Date(
+        readonly=True,
+        index="btree_not_null",
+        help="Last review (or first order) plus the review interval of the opportunity "
+        "level, set in Settings.",
+    )
+    review_ids = fields.One2many("retention.account.review", "partner_id", "Account Reviews")
+    review_count = fields.Integer(compute="_compute_review_count")
+    order_interval_days = fields.Integer(
+        "Usual Days Between Orders",
+        readonly=True,
+        help="Average time between the customer's confirmed orders; inactivity is measured "
+        "against it.",
+    )
 
     def _compute_loyalty_currency_id(self):
         self.loyalty_currency_id = self.env.company.currency_id
@@ -95,6 +111,17 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.feedback_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_review_count(self):
+        counts = dict(
+            self.env["retention.account.review"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.review_count = counts.get(partner.commercial_partner_id, 0)
 
     @api.depends("country_id", "specific_property_product_pricelist", "loyalty_tier_id")
     @api.depends_context("company", "country_code")
@@ -141,6 +168,7 @@ class ResPartner(models.Model):
             "reference_consent",
             "referred_by_id",
             "opportunity_level",
+            "last_review_date",
         ]
 
     @api.model_create_multi
@@ -170,7 +198,9 @@ class ResPartner(models.Model):
                 stage=dict(ADVOCACY_STAGES)[vals["advocacy_stage"]],
             )
             moved._message_log_batch({partner.id: note for partner in moved})
-        if "reference_consent" in vals or "referred_by_id" in vals:
+        if {"reference_consent", "referred_by_id", "last_review_date", "opportunity_level"} & (
+            vals.keys()
+        ):
             (self | old_referrers | self.referred_by_id)._loyalty_recompute()
         return result
 
@@ -215,6 +245,22 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_start_account_review(self):
+        self.ensure_one()
+        review = self.env["retention.account.review"].create(
+            {"partner_id": self.commercial_partner_id.id}
+        )
+        return review._get_form_action()
+
+    def action_view_account_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "retention_loyalty.action_retention_account_review"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
     def action_view_referrals(self):

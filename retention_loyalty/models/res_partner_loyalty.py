@@ -16,6 +16,10 @@ DEFAULTS = {
     "customer_min_score": 7,
     "promoter_min_score": 9,
     "key_account_share": 20,
+    # Months between account reviews, by opportunity level.
+    "review_months_high": 3,
+    "review_months_medium": 6,
+    "review_months_low": 12,
 }
 # Recent answers weigh most: an answer's weight halves every this many days.
 FEEDBACK_HALF_LIFE_DAYS = 90
@@ -35,6 +39,8 @@ ENGINE_FIELDS = [
     "advocacy_stage_manual",
     "referral_count",
     "referral_revenue",
+    "order_interval_days",
+    "next_review_date",
 ]
 
 
@@ -123,6 +129,7 @@ WITH targets AS (
            SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
                FILTER (WHERE o.date_order >= %(start)s) AS revenue,
            COUNT(*) FILTER (WHERE o.date_order >= %(start)s) AS order_count,
+           COUNT(*) AS lifetime_count,
            SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS lifetime_revenue,
            MIN(o.date_order)::date AS first_date,
            MAX(o.date_order)::date AS last_date
@@ -165,6 +172,13 @@ WITH targets AS (
            f.last_date AS feedback_date,
            COALESCE(r.referral_count, 0) AS referral_count,
            COALESCE(r.referral_revenue, 0) AS referral_revenue,
+           CASE WHEN o.lifetime_count > 1 THEN
+               round((o.last_date - o.first_date)::numeric / (o.lifetime_count - 1))::int
+           END AS order_interval,
+           COALESCE(p.last_review_date, o.first_date) + make_interval(months =>
+               CASE p.opportunity_level WHEN 'high' THEN %(review_high)s
+                                        WHEN 'low' THEN %(review_low)s
+                                        ELSE %(review_medium)s END) AS next_review,
            CASE WHEN p.loyalty_tier_locked THEN p.loyalty_tier_id ELSE (
                SELECT t.id FROM retention_tier t
                 WHERE t.active
@@ -201,16 +215,19 @@ UPDATE res_partner p
        last_feedback_date = n.feedback_date,
        advocacy_stage = n.stage,
        referral_count = n.referral_count,
-       referral_revenue = n.referral_revenue
+       referral_revenue = n.referral_revenue,
+       order_interval_days = n.order_interval,
+       next_review_date = n.next_review
   FROM profile n, res_partner old
  WHERE p.commercial_partner_id = n.id AND old.id = p.id
    AND (p.loyalty_tier_id, p.loyalty_revenue, p.loyalty_order_count, p.first_order_date,
         p.last_order_date, p.satisfaction_score, p.nps_category, p.effort_score,
-        p.last_feedback_date, p.advocacy_stage, p.referral_count, p.referral_revenue)
+        p.last_feedback_date, p.advocacy_stage, p.referral_count, p.referral_revenue,
+        p.order_interval_days, p.next_review_date)
        IS DISTINCT FROM
        (n.tier_id, n.revenue, n.order_count, n.first_date, n.last_date, n.score,
         n.nps_category, n.effort, n.feedback_date, n.stage, n.referral_count,
-        n.referral_revenue)
+        n.referral_revenue, n.order_interval, n.next_review::date)
 RETURNING p.id, old.loyalty_tier_id, p.loyalty_tier_id, old.advocacy_stage,
           p.advocacy_stage, n.revenue, n.order_count, %(today)s - n.first_date, n.score
 """,
@@ -221,6 +238,9 @@ RETURNING p.id, old.loyalty_tier_id, p.loyalty_tier_id, old.advocacy_stage,
             company=self.env.company.id,
             customer_min=params["customer_min_score"],
             promoter_min=params["promoter_min_score"],
+            review_high=params["review_months_high"],
+            review_medium=params["review_months_medium"],
+            review_low=params["review_months_low"],
         )
         self.env.cr.execute(query)
         # Log on the commercial entities only, not on each contact mirroring them.
@@ -264,9 +284,11 @@ UPDATE res_partner p SET is_key_account = cut.is_key
         }
         stages = dict(self._fields["advocacy_stage"]._description_selection(self.env))
         bodies = {}
+        moves = []
         for partner_id, old_tier, tier, old_stage, stage, revenue, orders, tenure, score in changes:
             lines = []
             if old_tier != tier:
+                moves.append((partner_id, old_tier, tier))
                 measures = {"revenue": revenue, "orders": orders, "tenure": tenure or 0}
                 lines.append(
                     self._loyalty_tier_reason(
@@ -286,6 +308,34 @@ UPDATE res_partner p SET is_key_account = cut.is_key
                 bodies[partner_id] = Markup("<br/>").join(lines)
         if bodies:
             self.browse(list(bodies))._message_log_batch(bodies)
+        if moves:
+            self._loyalty_log_tier_history(moves, tiers)
+
+    @api.model
+    def _loyalty_log_tier_history(self, moves, tiers):
+        """One retention.tier.history row per tier change, in one statement."""
+
+        def rank(tier_id):
+            tier = tiers.get(tier_id)
+            return (tier.sequence, tier.id) if tier else (-1, 0)
+
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO retention_tier_history (partner_id, date, old_tier_id, new_tier_id,
+                                                      is_upgrade, create_uid, write_uid,
+                                                      create_date, write_date)
+                   SELECT v.partner_id, %(today)s, v.old_tier, v.new_tier, v.up, %(uid)s, %(uid)s,
+                          now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(partners)s::int[], %(old)s::int[], %(new)s::int[],
+                                 %(up)s::bool[]) AS v(partner_id, old_tier, new_tier, up)""",
+                today=fields.Date.context_today(self),
+                uid=self.env.uid,
+                partners=[move[0] for move in moves],
+                old=[move[1] for move in moves],
+                new=[move[2] for move in moves],
+                up=[rank(move[2]) > rank(move[1]) for move in moves],
+            )
+        )
 
     @api.model
     def _loyalty_tier_reason(self, old, new, measures, params):

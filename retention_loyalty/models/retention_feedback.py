@@ -138,6 +138,8 @@ class RetentionFeedback(models.Model):
         # New feedback ends any manual stage a rep set on the customer.
         feedbacks.commercial_partner_id._loyalty_release_manual_stage()
         feedbacks.commercial_partner_id._loyalty_recompute()
+        if "detractor" in feedbacks.mapped("nps_category"):
+            self.env["retention.cadence"]._trigger_scheduling()
         return feedbacks
 
     def write(self, vals):

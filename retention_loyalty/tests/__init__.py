@@ -1,4 +1,6 @@
 from . import test_advocacy
+from . import test_cadence
+from . import test_cadence_engine
 from . import test_feedback_activity
 from . import test_performance
 from . import test_referral

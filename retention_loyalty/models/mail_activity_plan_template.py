@@ -1,0 +1,93 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+DELAY_UNITS = [("days", "days"), ("weeks", "weeks"), ("months", "months")]
+
+
+class MailActivityPlanTemplate(models.Model):
+    """A step of a cadence rule is a step of its activity plan, with what an
+    automatic follow-up needs on top: repetition, working days, and who does it."""
+
+    _inherit = "mail.activity.plan.template"
+
+    responsible_type = fields.Selection(
+        selection_add=[
+            ("retention_salesperson", "Customer's salesperson"),
+            ("retention_document_user", "Document's salesperson"),
+        ],
+        ondelete={
+            "retention_salesperson": "set default",
+            "retention_document_user": "set default",
+        },
+    )
+    repeat_interval = fields.Integer(
+        "Repeat Every",
+        help="0: once. Before the anchor date, the step repeats back to the trigger "
+        "(e.g. every week between the booking and the departure) and stops at the anchor "
+        "date. After it, the step repeats as long as the trigger holds (reviews, inactivity).",
+    )
+    repeat_unit = fields.Selection(DELAY_UNITS, "Repeat Unit", default="weeks", required=True)
+    working_days_only = fields.Boolean(
+        "Working Days Only", help="A date falling on a Saturday or Sunday moves to the Monday."
+    )
+
+    @api.depends("activity_type_id")
+    def _compute_responsible_type(self):  # pylint: disable=missing-return
+        super()._compute_responsible_type()
+        # Nobody launches a cadence by hand: "ask at launch" means the salesperson.
+        for template in self:
+            if template.responsible_type == "on_demand" and (
+                template.plan_id.retention_cadence_ids or self.env.context.get("retention_cadence")
+            ):
+                template.responsible_type = "retention_salesperson"
+
+    @api.constrains("delay_count", "repeat_interval")
+    def _check_retention_counts(self):
+        for template in self:
+            if template.delay_count < 0 or template.repeat_interval < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Step “%(step)s”: intervals cannot be negative (offset %(offset)s, "
+                        "repeat every %(repeat)s). Choose “Before” or “After” the anchor date "
+                        "instead of a negative number.",
+                        step=template.summary or template.activity_type_id.name or "-",
+                        offset=template.delay_count,
+                        repeat=template.repeat_interval,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_retention_activity_type(vals)
+            if self.env.context.get("retention_cadence"):
+                vals.setdefault("responsible_type", "retention_salesperson")
+        templates = super().create(vals_list)
+        templates.plan_id.retention_cadence_ids._check_steps()
+        return templates
+
+    def write(self, vals):
+        self._check_retention_activity_type(vals)
+        result = super().write(vals)
+        self.plan_id.retention_cadence_ids._check_steps()
+        return result
+
+    def _check_retention_activity_type(self, vals):
+        # Before the NOT NULL constraint, which would only say "a field is missing".
+        if "activity_type_id" in vals and not vals["activity_type_id"]:
+            raise ValidationError(
+                self.env._(
+                    "Step “%(step)s” has no activity type: choose what the rep will do "
+                    "(call, meeting, to-do...).",
+                    step=vals.get("summary") or (self[:1].summary if self else "") or "-",
+                )
+            )
+
+    def _retention_responsible(self, salesperson, document_user, fallback):
+        """Who does this step for one customer: the salesperson by default."""
+        self.ensure_one()
+        if self.responsible_type == "other":
+            return self.responsible_id
+        if self.responsible_type == "retention_document_user":
+            return document_user or salesperson or fallback
+        return salesperson or document_user or fallback

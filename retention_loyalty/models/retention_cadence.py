@@ -1,0 +1,271 @@
+import ast
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+TRIGGERS = [
+    ("sale_confirmed", "Sale order confirmed"),
+    ("lead_won", "Opportunity won"),
+    ("order_date", "Date on the sale order"),
+    ("review", "Account review due"),
+    ("detractor", "Detractor feedback"),
+    ("inactivity", "Customer inactive"),
+    ("tier_changed", "Loyalty tier changed"),
+]
+# The document each trigger comes from (the "source" of a follow-up).
+TRIGGER_SOURCE = {
+    "sale_confirmed": "sale.order",
+    "order_date": "sale.order",
+    "lead_won": "crm.lead",
+    "review": "res.partner",
+    "detractor": "retention.feedback",
+    "inactivity": "res.partner",
+    "tier_changed": "retention.tier.history",
+}
+# Triggers that last (a review due, a customer inactive): their steps may repeat
+# after the anchor date for as long as the trigger holds. The others happen once.
+LASTING_TRIGGERS = {"review", "inactivity"}
+# Triggers whose anchor is the event itself: nothing can happen before it.
+EVENT_TRIGGERS = {"sale_confirmed", "lead_won", "detractor", "tier_changed"}
+PREVIEW_DAYS = 30
+PREVIEW_ROWS = 100
+
+
+class RetentionCadence(models.Model):
+    """A follow-up rule: when something happens to a customer (the trigger),
+    schedule the steps of an activity plan around a date (the anchor)."""
+
+    _name = "retention.cadence"
+    _description = "Cadence Rule"
+    _inherits = {"mail.activity.plan": "plan_id"}
+    _order = "sequence, id"
+
+    plan_id = fields.Many2one(
+        "mail.activity.plan", "Activity Plan", required=True, ondelete="cascade", auto_join=True
+    )
+    sequence = fields.Integer(default=10)
+    trigger = fields.Selection(
+        TRIGGERS, required=True, default="sale_confirmed", help="What starts the follow-ups."
+    )
+    anchor_field = fields.Selection(
+        [("departure_date", "Departure / go-live date"), ("commitment_date", "Delivery date")],
+        "Anchor Date",
+        default="departure_date",
+        help="The order's date the steps count from (before or after it).",
+    )
+    tier_change = fields.Selection(
+        [("up", "Upgrades"), ("down", "Downgrades"), ("any", "Any change")],
+        "Tier Changes",
+        default="up",
+    )
+    inactivity_days = fields.Integer(
+        "Inactive After (days)",
+        default=90,
+        help="A customer is inactive after this many days without an order, or after their "
+        "usual time between orders if that is longer.",
+    )
+    target = fields.Selection(
+        [("customer", "The customer"), ("document", "The source document")],
+        "Activities On",
+        required=True,
+        default="customer",
+        help="Where the rep finds the activity: on the customer (with a link to the order "
+        "or opportunity), or on that order or opportunity itself.",
+    )
+    partner_domain = fields.Char(
+        "Customers",
+        default="[]",
+        help="Only customers matching this filter get new follow-ups (tier, opportunity "
+        "level, tags, country...).",
+    )
+    fallback_user_id = fields.Many2one(
+        "res.users",
+        "Otherwise Assigned To",
+        default=lambda self: self.env.user,
+        help="Who does the steps when the customer has no salesperson and the document no user.",
+    )
+    description = fields.Text(help="Why this rule exists, for the next admin.")
+    followup_ids = fields.One2many("retention.followup", "cadence_id", "Follow-ups")
+    followup_count = fields.Integer(compute="_compute_followup_count")
+    preview_html = fields.Html(
+        "Preview", compute="_compute_preview_html", sanitize=False, readonly=True
+    )
+
+    def _compute_followup_count(self):
+        counts = dict(
+            self.env["retention.followup"]._read_group(
+                [("cadence_id", "in", self.ids)], ["cadence_id"], ["__count"]
+            )
+        )
+        for cadence in self:
+            cadence.followup_count = counts.get(cadence, 0)
+
+    @api.depends(
+        "trigger",
+        "anchor_field",
+        "tier_change",
+        "inactivity_days",
+        "partner_domain",
+        "template_ids",
+    )
+    def _compute_preview_html(self):
+        for cadence in self:
+            if not cadence.id or not isinstance(cadence.id, int):
+                cadence.preview_html = Markup("<p class='text-muted'>%s</p>") % self.env._(
+                    "Save the rule to see the activities it would create."
+                )
+                continue
+            cadence.preview_html = cadence._render_preview(cadence._preview_rows())
+
+    def _render_preview(self, preview):
+        rows, total = preview
+        if not rows:
+            return Markup("<p class='text-muted'>%s</p>") % self.env._(
+                "No activity to create in the next %(days)s days.", days=PREVIEW_DAYS
+            )
+        header = Markup("<p>%s</p>") % self.env._(
+            "%(count)s activities in the next %(days)s days%(shown)s.",
+            count=total,
+            days=PREVIEW_DAYS,
+            shown=self.env._(" (first %s shown)", len(rows)) if total > len(rows) else "",
+        )
+        head = Markup("").join(
+            Markup("<th>%s</th>") % label
+            for label in (
+                self.env._("Date"),
+                self.env._("Customer"),
+                self.env._("Activity"),
+                self.env._("Assigned To"),
+                self.env._("Source"),
+            )
+        )
+        body = Markup("").join(
+            Markup("<tr>%s</tr>") % Markup("").join(Markup("<td>%s</td>") % cell for cell in row)
+            for row in rows
+        )
+        return header + Markup(
+            "<table class='table table-sm o_retention_preview'><thead><tr>%s</tr></thead>"
+            "<tbody>%s</tbody></table>"
+        ) % (head, body)
+
+    @api.onchange("trigger", "target")
+    def _onchange_trigger_target(self):
+        self.res_model = self._target_model(self.trigger, self.target)
+
+    @api.constrains("trigger", "target", "partner_domain")
+    def _check_rule(self):
+        for cadence in self:
+            if cadence.target == "document" and TRIGGER_SOURCE[cadence.trigger] not in (
+                "sale.order",
+                "crm.lead",
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule “%(rule)s”: a “%(trigger)s” trigger has no order or opportunity "
+                        "to put activities on: put them on the customer.",
+                        rule=cadence.name,
+                        trigger=cadence._trigger_label(),
+                    )
+                )
+            try:
+                domain = ast.literal_eval(cadence.partner_domain or "[]")
+                self.env["res.partner"]._search(domain)
+            except (ValueError, SyntaxError, TypeError, KeyError) as error:
+                raise ValidationError(
+                    self.env._(
+                        "Rule “%(rule)s”: the customer filter is not valid (%(error)s).",
+                        rule=cadence.name,
+                        error=error,
+                    )
+                ) from error
+        self._check_steps()
+
+    def _check_steps(self):
+        """Refuse steps that could never run, or would never end."""
+        for cadence in self:
+            for step in cadence.template_ids:
+                label = step.summary or step.activity_type_id.name
+                before = step.delay_from == "before_plan_date"
+                if before and step.delay_count and cadence.trigger in EVENT_TRIGGERS:
+                    raise ValidationError(
+                        self.env._(
+                            "Rule “%(rule)s”, step “%(step)s”: nothing can happen before "
+                            "“%(trigger)s”, which is the anchor date itself: schedule the "
+                            "step after it.",
+                            rule=cadence.name,
+                            step=label,
+                            trigger=cadence._trigger_label(),
+                        )
+                    )
+                if step.repeat_interval and not before and cadence.trigger not in LASTING_TRIGGERS:
+                    raise ValidationError(
+                        self.env._(
+                            "Rule “%(rule)s”, step “%(step)s” repeats after the anchor date "
+                            "with no end: “%(trigger)s” happens once. Repeat a step before "
+                            "the anchor date (it stops there), or use a lasting trigger "
+                            "(account review, inactivity).",
+                            rule=cadence.name,
+                            step=label,
+                            trigger=cadence._trigger_label(),
+                        )
+                    )
+
+    def _trigger_label(self):
+        return dict(self._fields["trigger"]._description_selection(self.env))[self.trigger]
+
+    @api.model
+    def _target_model(self, trigger, target):
+        if target == "document":
+            return TRIGGER_SOURCE.get(trigger) or "res.partner"
+        return "res.partner"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals["res_model"] = self._target_model(
+                vals.get("trigger", "sale_confirmed"), vals.get("target", "customer")
+            )
+        return super(RetentionCadence, self.with_context(retention_cadence=True)).create(vals_list)
+
+    def write(self, vals):
+        if {"trigger", "target"} & vals.keys():
+            for cadence in self:
+                super(RetentionCadence, cadence).write(
+                    {
+                        **vals,
+                        "res_model": self._target_model(
+                            vals.get("trigger", cadence.trigger),
+                            vals.get("target", cadence.target),
+                        ),
+                    }
+                )
+            return True
+        return super().write(vals)
+
+    def unlink(self):
+        plans = self.plan_id
+        result = super().unlink()
+        plans.unlink()
+        return result
+
+    def copy_data(self, default=None):
+        default = dict(default or {})
+        vals_list = super().copy_data(default=default)
+        for cadence, vals in zip(self, vals_list, strict=True):
+            vals.setdefault("name", self.env._("%s (copy)", cadence.name))
+        return vals_list
+
+    def action_view_followups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "retention_loyalty.action_retention_followup"
+        )
+        action["domain"] = [("cadence_id", "=", self.id)]
+        return action
+
+    def action_run_now(self):
+        """Schedule now rather than at the next run of the scheduled action."""
+        self.env["retention.cadence"].browse()._cron_schedule_followups(cadences=self)
+        return True

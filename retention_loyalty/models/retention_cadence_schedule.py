@@ -1,0 +1,477 @@
+"""The cadence engine: turns rules into activities with a few set-based SQL
+statements per rule. The follow-up ledger (retention.followup) has a unique key
+per step, source, cycle and occurrence, so a rerun, or two runs at once, never
+create an activity twice; each batch commits on its own, so a crash loses
+nothing and the next run finishes the work."""
+
+import ast
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .retention_cadence import PREVIEW_DAYS, PREVIEW_ROWS
+
+BATCH_SIZE = 5000
+# An occurrence missed by this many days (the cron was down, the rule is new) is
+# still created, overdue; older ones are skipped. Account reviews are never skipped.
+CATCH_UP_DAYS = 7
+DEFAULT_HORIZON_DAYS = 7
+DAYS_PER_UNIT = {"days": 1, "weeks": 7, "months": 31}
+# Pending follow-ups are matched against occurrences up to this far ahead.
+PENDING_HORIZON_DAYS = 400
+QUIET = {
+    "mail_activity_quick_update": True,  # no "you have been assigned" e-mail per activity
+    "mail_auto_subscribe_no_notify": True,
+    "tracking_disable": True,
+}
+
+
+def _interval(count, unit):
+    return SQL(
+        "CASE %(unit)s WHEN 'days' THEN make_interval(days => %(n)s) "
+        "WHEN 'weeks' THEN make_interval(weeks => %(n)s) "
+        "ELSE make_interval(months => %(n)s) END",
+        unit=unit,
+        n=count,
+    )
+
+
+class RetentionCadence(models.Model):
+    _inherit = "retention.cadence"
+
+    @api.model
+    def _cron_schedule_followups(self, cadences=None):
+        """Scheduled action: for every active rule, move or drop the pending
+        follow-ups whose trigger changed, then create the new ones in batches."""
+        cadences = (cadences or self.search([("active", "=", True)])).sudo().with_context(**QUIET)
+        cron = self.env["ir.cron"]
+        done = 0
+        for cadence in cadences:
+            cadence._reconcile_followups()
+            while True:
+                created = cadence._create_followups(BATCH_SIZE)
+                done += created
+                cron._notify_progress(done=done, remaining=0)
+                self.env["res.partner"]._loyalty_commit()
+                if created < BATCH_SIZE:
+                    break
+        return done
+
+    @api.model
+    def _trigger_scheduling(self):
+        """Run the cadence engine soon (something that may trigger follow-ups changed)."""
+        cron = self.env.ref("retention_loyalty.ir_cron_cadence", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    # -- SQL building blocks --------------------------------------------------
+
+    def _horizon(self):
+        today = fields.Date.context_today(self)
+        days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("retention_loyalty.cadence_horizon_days", DEFAULT_HORIZON_DAYS)
+        )
+        return today, today + timedelta(days=days)
+
+    def _sources_sql(self, lo, hi, pending):
+        """This rule's live triggers, one row each: partner_id (the commercial
+        entity), res_model / res_id (the source), cycle (which occurrence of a
+        lasting trigger), start_date, anchor_date, doc_user_id. `pending` keeps
+        the sources of pending follow-ups, else those whose dates may fall
+        between `lo` and `hi`."""
+        self.ensure_one()
+        company = self.company_id.id or None
+        in_pending = SQL(
+            "IN (SELECT res_id FROM retention_followup WHERE cadence_id = %s "
+            "AND state = 'planned' AND activity_id IS NOT NULL)",
+            self.id,
+        )
+        partner_company = SQL(
+            "(p.company_id IS NULL OR %(c)s::int IS NULL OR p.company_id = %(c)s)", c=company
+        )
+        trigger = self.trigger
+        if trigger in ("sale_confirmed", "order_date"):
+            anchor = (
+                SQL("so.date_order::date")
+                if trigger == "sale_confirmed"
+                else SQL("so.%s::date", SQL.identifier(self.anchor_field))
+            )
+            scope = (
+                SQL("so.id %s", in_pending)
+                if pending
+                else SQL(
+                    "so.date_order < %(end)s AND %(anchor)s >= %(lo)s",
+                    end=hi + timedelta(days=1),
+                    anchor=anchor,
+                    lo=lo,
+                )
+            )
+            return SQL(
+                """SELECT p.commercial_partner_id AS partner_id, 'sale.order' AS res_model,
+                          so.id AS res_id, NULL::date AS cycle, so.date_order::date AS start_date,
+                          %(anchor)s AS anchor_date, so.user_id AS doc_user_id
+                     FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                    WHERE so.state = 'sale' AND %(anchor)s IS NOT NULL
+                      AND (%(c)s::int IS NULL OR so.company_id = %(c)s) AND %(scope)s""",
+                anchor=anchor,
+                c=company,
+                scope=scope,
+            )
+        if trigger == "lead_won":
+            scope = (
+                SQL("l.id %s", in_pending)
+                if pending
+                else SQL("l.date_closed >= %s AND l.date_closed < %s", lo, hi + timedelta(days=1))
+            )
+            return SQL(
+                """SELECT p.commercial_partner_id AS partner_id, 'crm.lead' AS res_model,
+                          l.id AS res_id, NULL::date AS cycle, l.date_closed::date AS start_date,
+                          l.date_closed::date AS anchor_date, l.user_id AS doc_user_id
+                     FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                     JOIN res_partner p ON p.id = l.partner_id
+                    WHERE l.active AND s.is_won AND l.date_closed IS NOT NULL
+                      AND (%(c)s::int IS NULL OR l.company_id = %(c)s) AND %(scope)s""",
+                c=company,
+                scope=scope,
+            )
+        if trigger == "detractor":
+            scope = (
+                SQL("f.id %s", in_pending) if pending else SQL("f.date BETWEEN %s AND %s", lo, hi)
+            )
+            return SQL(
+                """SELECT f.commercial_partner_id AS partner_id,
+                          'retention.feedback' AS res_model, f.id AS res_id, NULL::date AS cycle,
+                          f.date AS start_date, f.date AS anchor_date, f.user_id AS doc_user_id
+                     FROM retention_feedback f
+                    WHERE f.nps_category = 'detractor'
+                      AND (%(c)s::int IS NULL OR f.company_id = %(c)s) AND %(scope)s""",
+                c=company,
+                scope=scope,
+            )
+        if trigger == "tier_changed":
+            scope = (
+                SQL("h.id %s", in_pending) if pending else SQL("h.date BETWEEN %s AND %s", lo, hi)
+            )
+            direction = {
+                "up": SQL("h.is_upgrade"),
+                "down": SQL("NOT h.is_upgrade"),
+                "any": SQL("true"),
+            }[self.tier_change or "any"]
+            return SQL(
+                """SELECT h.partner_id, 'retention.tier.history' AS res_model, h.id AS res_id,
+                          NULL::date AS cycle, h.date AS start_date, h.date AS anchor_date,
+                          NULL::int AS doc_user_id
+                     FROM retention_tier_history h JOIN res_partner p ON p.id = h.partner_id
+                    WHERE %(direction)s AND %(company)s AND %(scope)s""",
+                direction=direction,
+                company=partner_company,
+                scope=scope,
+            )
+        if trigger == "review":
+            cycle = SQL("COALESCE(p.last_review_date, p.first_order_date)")
+            anchor = SQL("p.next_review_date")
+            condition = SQL("p.next_review_date IS NOT NULL")
+            recent = SQL("p.next_review_date <= %s", hi)
+        else:  # inactivity: no order for longer than usual, and at least N days
+            threshold = SQL(
+                "GREATEST(COALESCE(p.order_interval_days, 0), %s)", self.inactivity_days or 0
+            )
+            cycle = SQL("p.last_order_date")
+            anchor = SQL("(p.last_order_date + %s)", threshold)
+            condition = SQL("p.last_order_date IS NOT NULL AND %s > 0", threshold)
+            recent = SQL("%s BETWEEN %s AND %s", anchor, lo, hi)
+        return SQL(
+            """SELECT p.id AS partner_id, 'res.partner' AS res_model, p.id AS res_id,
+                      %(cycle)s AS cycle, %(cycle)s AS start_date, %(anchor)s AS anchor_date,
+                      NULL::int AS doc_user_id
+                 FROM res_partner p
+                WHERE p.id = p.commercial_partner_id AND p.active AND %(condition)s
+                  AND %(company)s AND %(scope)s""",
+            cycle=cycle,
+            anchor=anchor,
+            condition=condition,
+            company=partner_company,
+            scope=SQL("p.id %s", in_pending) if pending else recent,
+        )
+
+    def _occurrences_sql(self, until, pending=False):
+        """WITH clauses ending in `occurrences`: every date each step falls on for
+        each live trigger, up to `until`. A step repeated before the anchor date
+        counts back to the trigger (weekly between booking and departure); one
+        repeated after it counts forward."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        floor = self._floor(today)
+        before = self.template_ids.filtered(lambda s: s.delay_from == "before_plan_date")
+        after = self.template_ids - before
+        max_before = max([s.delay_count * DAYS_PER_UNIT[s.delay_unit] for s in before], default=0)
+        max_after = max([s.delay_count * DAYS_PER_UNIT[s.delay_unit] for s in after], default=0)
+        lo = (floor or today) - timedelta(days=max_after)
+        hi = until + timedelta(days=max_before)
+        return SQL(
+            """
+WITH sources AS (%(sources)s),
+steps AS (
+    SELECT t.id AS step_id, t.working_days_only, t.delay_from = 'before_plan_date' AS before,
+           %(offset)s * CASE WHEN t.delay_from = 'before_plan_date' THEN -1 ELSE 1 END AS shift,
+           CASE WHEN t.repeat_interval > 0 THEN %(every)s END AS every
+      FROM mail_activity_plan_template t WHERE t.plan_id = %(plan)s
+),
+occurrences AS (
+    SELECT s.partner_id, s.res_model, s.res_id, s.cycle, s.doc_user_id, st.step_id,
+           (g.n - 1)::int AS occurrence,
+           g.d::date + CASE WHEN NOT st.working_days_only THEN 0
+                            WHEN extract(isodow FROM g.d) = 6 THEN 2
+                            WHEN extract(isodow FROM g.d) = 7 THEN 1 ELSE 0 END AS date_deadline
+      FROM sources s CROSS JOIN steps st
+     CROSS JOIN LATERAL generate_series(
+               s.anchor_date + st.shift,
+               CASE WHEN st.every IS NULL THEN s.anchor_date + st.shift
+                    WHEN st.before THEN s.start_date::timestamp
+                    ELSE %(until)s::timestamp END,
+               CASE WHEN st.every IS NULL THEN interval '1 day'
+                    WHEN st.before THEN -st.every ELSE st.every END
+           ) WITH ORDINALITY AS g(d, n)
+     WHERE g.d >= s.start_date AND (g.n = 1 OR g.d > s.start_date)
+)""",
+            sources=self._sources_sql(lo, hi, pending),
+            offset=_interval(SQL("t.delay_count"), SQL("t.delay_unit")),
+            every=_interval(SQL("t.repeat_interval"), SQL("t.repeat_unit")),
+            plan=self.plan_id.id,
+            until=until,
+        )
+
+    def _floor(self, today):
+        return None if self.trigger == "review" else today - timedelta(days=CATCH_UP_DAYS)
+
+    def _new_occurrences_where(self, today, until):
+        """New occurrences: due by `until`, not too old, not in the ledger yet,
+        for customers matching the rule's filter."""
+        floor = self._floor(today)
+        conditions = [
+            SQL("o.date_deadline <= %s", until),
+            SQL(
+                """NOT EXISTS (SELECT 1 FROM retention_followup f
+                    WHERE f.step_id = o.step_id AND f.res_model = o.res_model
+                      AND f.res_id = o.res_id AND f.occurrence = o.occurrence
+                      AND COALESCE(f.cycle, '1970-01-01'::date)
+                          = COALESCE(o.cycle, '1970-01-01'::date))"""
+            ),
+        ]
+        if floor:
+            conditions.append(SQL("o.date_deadline >= %s", floor))
+        domain = ast.literal_eval(self.partner_domain or "[]")
+        if domain:
+            partners = self.env["res.partner"].with_context(active_test=False)._search(domain)
+            conditions.append(SQL("o.partner_id IN %s", partners.subselect()))
+        return SQL(" AND ").join(conditions)
+
+    # -- creating, moving and dropping follow-ups -----------------------------
+
+    def _create_followups(self, limit):
+        """Insert up to `limit` new follow-ups and their activities; return how
+        many. ON CONFLICT: another run inserted the same ones first."""
+        self.ensure_one()
+        self.env.flush_all()
+        today, until = self._horizon()
+        self.env.cr.execute(
+            SQL(
+                """%(occurrences)s
+INSERT INTO retention_followup (cadence_id, step_id, partner_id, res_model, res_id, cycle,
+                                occurrence, date_deadline, state, company_id,
+                                create_uid, write_uid, create_date, write_date)
+SELECT %(cadence)s, o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence,
+       o.date_deadline, 'planned', %(company)s, %(uid)s, %(uid)s,
+       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+  FROM occurrences o
+ WHERE %(where)s
+ ORDER BY o.date_deadline, o.res_id, o.step_id, o.occurrence
+ LIMIT %(limit)s
+ON CONFLICT DO NOTHING
+RETURNING id""",
+                occurrences=self._occurrences_sql(until),
+                cadence=self.id,
+                company=self.company_id.id or None,
+                uid=self.env.uid,
+                where=self._new_occurrences_where(today, until),
+                limit=limit,
+            )
+        )
+        followups = self.env["retention.followup"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        if followups:
+            self._create_activities(followups)
+        return len(followups)
+
+    def _create_activities(self, followups):
+        """One mail.activity per follow-up, created in one batch, quietly."""
+        self.ensure_one()
+        on_customer = self.res_model == "res.partner"
+        sources = followups._sources()
+        document_users = {
+            key: record.user_id
+            for key, record in sources.items()
+            if "user_id" in record._fields and record._fields["user_id"].comodel_name == "res.users"
+        }
+        notes = self._rendered_notes(followups, on_customer)
+        model_id = self.env["ir.model"]._get_id(self.res_model)
+        vals_list = []
+        for followup in followups:
+            step = followup.step_id
+            source = (followup.res_model, followup.res_id)
+            user = step._retention_responsible(
+                followup.partner_id.user_id,
+                document_users.get(source, self.env["res.users"]),
+                self.fallback_user_id,
+            )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": followup.partner_id.id if on_customer else followup.res_id,
+                    "activity_type_id": step.activity_type_id.id,
+                    "summary": step.summary,
+                    "note": notes[followup.id],
+                    "date_deadline": followup.date_deadline,
+                    "user_id": user.id,
+                    "automated": True,
+                }
+            )
+        activities = self.env["mail.activity"].create(vals_list)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_followup f SET activity_id = v.activity_id, user_id = v.user_id
+                     FROM unnest(%s::int[], %s::int[], %s::int[]) AS v(id, activity_id, user_id)
+                    WHERE f.id = v.id""",
+                followups.ids,
+                activities.ids,
+                [activity.user_id.id or None for activity in activities],
+            )
+        )
+        followups.invalidate_recordset(["activity_id", "user_id"])
+
+    def _rendered_notes(self, followups, on_customer):
+        """Each step's note, its {{ placeholders }} filled in from the record the
+        activity is on; on the customer, with a link to the source document."""
+        render = self.env["mail.render.mixin"]
+        notes = {}
+        by_step = defaultdict(lambda: self.env["retention.followup"])
+        for followup in followups:
+            by_step[followup.step_id] |= followup
+        sources = followups._sources()
+        for step, step_followups in by_step.items():
+            note = step.note or ""
+            targets = {f.id: f.partner_id.id if on_customer else f.res_id for f in step_followups}
+            rendered = {}
+            if "{{" in note:
+                rendered = render._render_template(
+                    note, self.res_model, list(set(targets.values())), engine="inline_template"
+                )
+            for followup in step_followups:
+                body = Markup(rendered.get(targets[followup.id], note))
+                source = sources.get((followup.res_model, followup.res_id))
+                if (
+                    on_customer
+                    and source is not None
+                    and followup.res_model
+                    in (
+                        "sale.order",
+                        "crm.lead",
+                    )
+                ):
+                    body += Markup("<p>%s %s</p>") % (
+                        self.env._("About:"),
+                        source._get_html_link(),
+                    )
+                notes[followup.id] = body
+        return notes
+
+    def _reconcile_followups(self):
+        """Pending follow-ups whose trigger no longer holds (order cancelled,
+        opportunity lost, review done elsewhere) lose their activity; those
+        whose anchor date moved get the new date."""
+        self.ensure_one()
+        self.env.flush_all()
+        until = self._horizon()[1]
+        self.env.cr.execute(
+            SQL(
+                """%(occurrences)s
+SELECT f.id, f.activity_id, o.date_deadline
+  FROM retention_followup f
+  LEFT JOIN occurrences o
+         ON o.step_id = f.step_id AND o.res_model = f.res_model AND o.res_id = f.res_id
+        AND o.occurrence = f.occurrence AND o.cycle IS NOT DISTINCT FROM f.cycle
+ WHERE f.cadence_id = %(cadence)s AND f.state = 'planned' AND f.activity_id IS NOT NULL
+   AND o.date_deadline IS DISTINCT FROM f.date_deadline""",
+                occurrences=self._occurrences_sql(
+                    until + timedelta(days=PENDING_HORIZON_DAYS), pending=True
+                ),
+                cadence=self.id,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        activities = self.env["mail.activity"]
+        stale = activities.browse([activity for _id, activity, date in rows if date is None])
+        moved = defaultdict(list)
+        for followup_id, activity_id, date in rows:
+            if date is not None:
+                moved[date].append((followup_id, activity_id))
+        for date, pairs in moved.items():
+            activities.browse([a for _f, a in pairs]).write({"date_deadline": date})
+            self.env["retention.followup"].browse([f for f, _a in pairs]).write(
+                {"date_deadline": date}
+            )
+        # The ledger row stays (cancelled): the same occurrence is never re-created.
+        stale.unlink()
+
+    def _preview_rows(self):
+        """What the next run(s) would create in the next PREVIEW_DAYS days."""
+        self.ensure_one()
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        until = today + timedelta(days=PREVIEW_DAYS)
+        self.env.cr.execute(
+            SQL(
+                """%(occurrences)s
+SELECT o.date_deadline, o.partner_id, o.step_id, o.res_model, o.res_id, o.doc_user_id,
+       count(*) OVER ()
+  FROM occurrences o
+ WHERE %(where)s
+ ORDER BY o.date_deadline, o.partner_id, o.step_id
+ LIMIT %(limit)s""",
+                occurrences=self._occurrences_sql(until),
+                where=self._new_occurrences_where(today, until),
+                limit=PREVIEW_ROWS,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        partners = self.env["res.partner"].browse([row[1] for row in rows])
+        steps = self.env["mail.activity.plan.template"].browse([row[2] for row in rows])
+        users = self.env["res.users"].browse([row[5] for row in rows if row[5]])
+        partners.mapped("user_id.name")
+        users.mapped("name")
+        lines = []
+        for date, partner_id, step_id, res_model, res_id, doc_user_id, _total in rows:
+            partner, step = partners.browse(partner_id), steps.browse(step_id)
+            user = step._retention_responsible(
+                partner.user_id, users.browse(doc_user_id or []), self.fallback_user_id
+            )
+            source = self.env[res_model].browse(res_id)
+            lines.append(
+                (
+                    fields.Date.to_string(date),
+                    partner.display_name,
+                    step.summary or step.activity_type_id.name,
+                    user.name or "",
+                    source.display_name if res_model != "res.partner" else "",
+                )
+            )
+        return lines, rows[0][6] if rows else 0

@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class RetentionTierHistory(models.Model):
+    """Each tier change of a customer, written by the loyalty engine: what the
+    "tier changed" cadence trigger and the tier movement report read."""
+
+    _name = "retention.tier.history"
+    _description = "Loyalty Tier Change"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, ondelete="cascade"
+    )
+    date = fields.Date(required=True, index=True)
+    old_tier_id = fields.Many2one("retention.tier", "From Tier", ondelete="set null")
+    new_tier_id = fields.Many2one("retention.tier", "To Tier", ondelete="set null")
+    is_upgrade = fields.Boolean("Upgrade", index=True)

@@ -1,0 +1,169 @@
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from ..models.retention_cadence_schedule import RetentionCadence
+from .test_cadence import DAY248, CadenceCase
+
+
+@tagged("post_install", "-at_install")
+class TestCadenceEngine(CadenceCase):
+    @freeze_time("2030-03-04 10:00:00")
+    def test_crash_mid_run_then_clean_rerun(self):
+        rule = self._on(DAY248)
+        orders = [self._sell(self._customer(f"Crash {i}"), 100) for i in range(5)]
+        # The first batch of 4 follow-ups commits; the second dies half-way:
+        # its transaction (ledger rows and activities) is rolled back.
+        self.assertEqual(rule._create_followups(4), 4)
+        original = RetentionCadence._create_activities
+
+        def crash(self, followups):
+            original(self, followups[:1])
+            raise RuntimeError("worker killed")
+
+        with (
+            patch.object(RetentionCadence, "_create_activities", crash),
+            self.assertRaises(RuntimeError),
+        ):
+            rule._create_followups(4)
+        mine = [("cadence_id", "=", rule.id), ("res_id", "in", [o.id for o in orders])]
+        self.assertEqual(self.env["retention.followup"].search_count(mine), 4)
+        self.assertEqual(self._run(), 6, "the rerun does the rest")
+        for order in orders:
+            self.assertEqual(len(self._activities(order)), 2, "each step once")
+        followups = self.env["retention.followup"].search(mine)
+        self.assertEqual(len(followups), 10)
+        self.assertTrue(all(followups.mapped("activity_id")))
+
+    @freeze_time("2030-03-04 10:00:00")
+    def test_query_count_does_not_grow_with_orders(self):
+        rule = self._on(DAY248)
+        few = [self._sell(self._customer(f"Few {i}", user_id=self.rep.id), 100) for i in range(3)]
+        self.env.flush_all()
+        with self.assertQueryCount(__system__=18):
+            self.assertEqual(rule._cron_schedule_followups(rule), 6)
+        many = [
+            self._sell(self._customer(f"Many {i}", user_id=self.rep.id), 100) for i in range(30)
+        ]
+        # Ten times the orders, no more queries.
+        self.env.flush_all()
+        with self.assertQueryCount(__system__=18):
+            self.assertEqual(rule._cron_schedule_followups(rule), 60)
+        self.assertEqual(len(self._activities(few[0])) + len(self._activities(many[-1])), 4)
+        # Nothing new: a rerun only looks.
+        self.env.flush_all()
+        with self.assertQueryCount(__system__=2):
+            self.assertEqual(rule._cron_schedule_followups(rule), 0)
+
+    @freeze_time("2030-03-04 10:00:00")
+    def test_preview_lists_the_next_30_days_without_creating_anything(self):
+        rule = self._on(DAY248)
+        rule.active = False
+        customer = self._customer("Preview Partner", user_id=self.rep.id)
+        self._sell(customer, 100)
+        rule.invalidate_recordset(["preview_html"])
+        preview = str(rule.preview_html)
+        self.assertIn("3 activities in the next 30 days", preview)
+        for text in ("Preview Partner", "2030-03-06", "2030-03-08", "2030-03-12", self.rep.name):
+            self.assertIn(text, preview)
+        self.assertFalse(self.env["retention.followup"].search([("partner_id", "=", customer.id)]))
+
+    @freeze_time("2030-03-04 10:00:00")
+    def test_debrief_lands_on_the_customer_and_logs_the_score(self):
+        self._on(DAY248)
+        customer = self._customer("Debriefed", user_id=self.rep.id)
+        order = self._sell(customer, 100)
+        self._run()
+        activity = self._activities(order)[0]
+        followup = self.env["retention.followup"].search([("activity_id", "=", activity.id)])
+        activity.action_feedback(feedback="8/10 uses it daily, wants a second unit")
+        self.assertEqual(followup.state, "done")
+        self.assertEqual(str(followup.date_done), "2030-03-04")
+        self.assertIn("uses it daily", self._last_note(customer))
+        self.assertIn(order.name, self._last_note(customer))
+        self.assertEqual(customer.feedback_ids.score, 8)
+        self.assertEqual(customer.feedback_ids.res_id, order.id)
+
+
+@tagged("post_install", "-at_install")
+class TestAccountReviewCadence(CadenceCase):
+    @freeze_time("2030-03-04 10:00:00")
+    def test_review_interval_follows_the_opportunity_level(self):
+        customers = {
+            level: self._customer(f"{level} account", user_id=self.rep.id, opportunity_level=level)
+            for level in ("high", "medium", "low")
+        }
+        for customer in customers.values():
+            customer.last_review_date = "2030-01-03"
+        self.assertEqual(str(customers["high"].next_review_date), "2030-04-03")
+        self.assertEqual(str(customers["medium"].next_review_date), "2030-07-03")
+        self.assertEqual(str(customers["low"].next_review_date), "2031-01-03")
+        # No review yet: counted from the first order.
+        new = self._customer("First buyer", opportunity_level="high")
+        self._sell(new, 100)
+        self.assertEqual(str(new.next_review_date), "2030-06-04")
+
+    @freeze_time("2030-03-04 10:00:00")
+    def test_due_review_is_scheduled_done_and_the_next_one_follows(self):
+        self._on("retention_loyalty.cadence_account_review")
+        due = self._customer("Due account", user_id=self.rep.id, opportunity_level="high")
+        due.last_review_date = "2029-12-07"  # next: 2030-03-07, within the week
+        later = self._customer("Later account", user_id=self.rep.id, opportunity_level="low")
+        later.last_review_date = "2029-12-07"  # next: 2030-12-07
+        self._run()
+        [activity] = self._activities(due)
+        self.assertEqual(str(activity.date_deadline), "2030-03-07")
+        self.assertEqual(activity.user_id, self.rep)
+        self.assertFalse(self._activities(later))
+
+        review = self.env["retention.account.review"].browse(
+            due.action_start_account_review()["res_id"]
+        )
+        self.assertEqual(
+            set(review.answer_ids.mapped("area")), {"feelings", "needs", "competitors"}
+        )
+        review.answer_ids[0].answer = "Very happy with the support"
+        review.opportunity_level = "medium"
+        review.action_done()
+        self.assertFalse(activity.exists(), "the review activity is done")
+        self.assertEqual(str(due.last_review_date), "2030-03-04")
+        self.assertEqual(due.opportunity_level, "medium")
+        self.assertEqual(str(due.next_review_date), "2030-09-04")
+        self._run()
+        self.assertFalse(self._activities(due), "next review not due yet")
+        states = (
+            self.env["retention.followup"].search([("partner_id", "=", due.id)]).mapped("state")
+        )
+        self.assertEqual(states, ["done"])
+        with freeze_time("2030-09-01 09:00:00"):
+            self._run()
+        self.assertEqual(self._dates(due), ["2030-09-04"])
+
+    def test_review_recommendation_becomes_an_opportunity(self):
+        customer = self._customer("Upsell target", user_id=self.rep.id)
+        review = self.env["retention.account.review"].create(
+            {
+                "partner_id": customer.id,
+                "recommendation_kind": "maintenance",
+                "recommendation": "<p>Offer the yearly maintenance contract</p>",
+            }
+        )
+        review.action_create_opportunity()
+        lead = review.lead_id
+        self.assertEqual(lead.partner_id, customer)
+        self.assertEqual(lead.type, "opportunity")
+        self.assertIn("Maintenance contract", lead.name)
+        self.assertIn("yearly maintenance", str(lead.description))
+        self.assertEqual(review.action_create_opportunity()["res_id"], lead.id, "only one")
+
+    def test_contact_starts_a_review_of_its_company(self):
+        company = self._customer("Parent Co")
+        contact = self.env["res.partner"].create({"name": "Jane", "parent_id": company.id})
+        review = self.env["retention.account.review"].create({"partner_id": contact.id})
+        self.assertEqual(review.partner_id, company)
+        self.assertTrue(review.answer_ids)
+        review.write({"answer_ids": [Command.create({"question": "Extra?", "area": "needs"})]})
+        self.assertEqual(company.review_count, 1)
