@@ -311,7 +311,10 @@ RETURNING id""",
         return len(followups)
 
     def _create_activities(self, followups):
-        """One mail.activity per follow-up, created in one batch, quietly."""
+        """One mail.activity per follow-up, in one INSERT per batch. The ORM's
+        create costs ~1 ms an activity (sanitizing, computing, one row at a
+        time); we write the same columns and keep its side effects: responsible
+        users follow the documents, their activity counters refresh; no e-mail."""
         self.ensure_one()
         on_customer = self.res_model == "res.partner"
         sources = followups._sources()
@@ -320,76 +323,118 @@ RETURNING id""",
             for key, record in sources.items()
             if "user_id" in record._fields and record._fields["user_id"].comodel_name == "res.users"
         }
-        notes = self._rendered_notes(followups, on_customer)
-        model_id = self.env["ir.model"]._get_id(self.res_model)
-        vals_list = []
+        notes = self._rendered_notes(followups, on_customer, sources)
+        targets = self.env[self.res_model].browse(
+            followups.partner_id.ids if on_customer else [f.res_id for f in followups]
+        )
+        names = {record.id: record.display_name for record in targets}
+        rows = []
         for followup in followups:
             step = followup.step_id
-            source = (followup.res_model, followup.res_id)
-            user = step._retention_responsible(
-                followup.partner_id.user_id,
-                document_users.get(source, self.env["res.users"]),
-                self.fallback_user_id,
+            user = (
+                step._retention_responsible(
+                    followup.partner_id.user_id,
+                    document_users.get(
+                        (followup.res_model, followup.res_id), self.env["res.users"]
+                    ),
+                    self.fallback_user_id,
+                )
+                or self.env.user
             )
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": followup.partner_id.id if on_customer else followup.res_id,
-                    "activity_type_id": step.activity_type_id.id,
-                    "summary": step.summary,
-                    "note": notes[followup.id],
-                    "date_deadline": followup.date_deadline,
-                    "user_id": user.id,
-                    "automated": True,
-                }
+            target = followup.partner_id.id if on_customer else followup.res_id
+            rows.append((followup, target, user, step, notes[followup.id]))
+        self.env.cr.execute(
+            SQL("SELECT nextval('mail_activity_id_seq') FROM generate_series(1, %s)", len(rows))
+        )
+        activity_ids = [row[0] for row in self.env.cr.fetchall()]
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO mail_activity (id, res_model_id, res_model, res_id, res_name,
+                                             activity_type_id, summary, note, date_deadline,
+                                             user_id, user_tz, automated, active, create_uid,
+                                             write_uid, create_date, write_date)
+                   SELECT v.id, %(model_id)s, %(model)s, v.res_id, v.res_name, v.type_id,
+                          v.summary, v.note, v.deadline, v.user_id, v.tz, true, true, %(uid)s,
+                          %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(ids)s::int[], %(res_ids)s::int[], %(names)s::varchar[],
+                                 %(types)s::int[], %(summaries)s::varchar[], %(notes)s::text[],
+                                 %(deadlines)s::date[], %(users)s::int[], %(tzs)s::varchar[])
+                          AS v(id, res_id, res_name, type_id, summary, note, deadline, user_id,
+                               tz)""",
+                model_id=self.env["ir.model"]._get_id(self.res_model),
+                model=self.res_model,
+                uid=self.env.uid,
+                ids=activity_ids,
+                res_ids=[row[1] for row in rows],
+                names=[names.get(row[1]) for row in rows],
+                types=[row[3].activity_type_id.id for row in rows],
+                summaries=[row[3].summary or None for row in rows],
+                notes=[row[4] or None for row in rows],
+                deadlines=[row[0].date_deadline for row in rows],
+                users=[row[2].id for row in rows],
+                tzs=[row[2].tz or None for row in rows],
             )
-        activities = self.env["mail.activity"].create(vals_list)
+        )
         self.env.cr.execute(
             SQL(
                 """UPDATE retention_followup f SET activity_id = v.activity_id, user_id = v.user_id
                      FROM unnest(%s::int[], %s::int[], %s::int[]) AS v(id, activity_id, user_id)
                     WHERE f.id = v.id""",
                 followups.ids,
-                activities.ids,
-                [activity.user_id.id or None for activity in activities],
+                activity_ids,
+                [row[2].id for row in rows],
             )
         )
+        self.env["mail.activity"].invalidate_model()
+        self.env[self.res_model].invalidate_model()
         followups.invalidate_recordset(["activity_id", "user_id"])
+        self._after_activities_created(rows)
 
-    def _rendered_notes(self, followups, on_customer):
-        """Each step's note, its {{ placeholders }} filled in from the record the
-        activity is on; on the customer, with a link to the source document."""
+    def _after_activities_created(self, rows):
+        """What mail.activity.create does besides the insert, per user, not per row."""
+        today = fields.Date.context_today(self)
+        by_user = defaultdict(set)
+        due_now = defaultdict(int)
+        for followup, target, user, _step, _note in rows:
+            by_user[user].add(target)
+            if followup.date_deadline <= today:
+                due_now[user] += 1
+        documents = self.env[self.res_model].with_context(**QUIET)
+        for user, targets in by_user.items():
+            documents.browse(list(targets)).message_subscribe(partner_ids=user.partner_id.ids)
+        for user, count in due_now.items():
+            user._bus_send("mail.activity/updated", {"activity_created": True, "count_diff": count})
+
+    def _rendered_notes(self, followups, on_customer, sources):
+        """Each step's note, sanitized as mail.activity would, its {{ placeholders }}
+        filled in from the record the activity is on; on the customer, with a link
+        to the source document."""
         render = self.env["mail.render.mixin"]
+        sanitize = self.env["mail.activity"]._fields["note"].convert_to_column
         notes = {}
         by_step = defaultdict(lambda: self.env["retention.followup"])
         for followup in followups:
             by_step[followup.step_id] |= followup
-        sources = followups._sources()
         for step, step_followups in by_step.items():
             note = step.note or ""
             targets = {f.id: f.partner_id.id if on_customer else f.res_id for f in step_followups}
-            rendered = {}
             if "{{" in note:
                 rendered = render._render_template(
                     note, self.res_model, list(set(targets.values())), engine="inline_template"
                 )
+                bodies = {
+                    target: Markup(sanitize(body, self.env["mail.activity"]) or "")
+                    for target, body in rendered.items()
+                }
+            else:
+                clean = Markup(sanitize(note, self.env["mail.activity"]) or "")
+                bodies = dict.fromkeys(targets.values(), clean)
             for followup in step_followups:
-                body = Markup(rendered.get(targets[followup.id], note))
+                body = bodies[targets[followup.id]]
                 source = sources.get((followup.res_model, followup.res_id))
-                if (
-                    on_customer
-                    and source is not None
-                    and followup.res_model
-                    in (
-                        "sale.order",
-                        "crm.lead",
-                    )
-                ):
-                    body += Markup("<p>%s %s</p>") % (
-                        self.env._("About:"),
-                        source._get_html_link(),
-                    )
-                notes[followup.id] = body
+                if on_customer and followup.res_model in ("sale.order", "crm.lead") and source:
+                    body += Markup("<p>%s %s</p>") % (self.env._("About:"), source._get_html_link())
+                notes[followup.id] = str(body) if body else None
         return notes
 
     def _reconcile_followups(self):
@@ -406,7 +451,8 @@ SELECT f.id, f.activity_id, o.date_deadline
   FROM retention_followup f
   LEFT JOIN occurrences o
          ON o.step_id = f.step_id AND o.res_model = f.res_model AND o.res_id = f.res_id
-        AND o.occurrence = f.occurrence AND o.cycle IS NOT DISTINCT FROM f.cycle
+        AND o.occurrence = f.occurrence
+        AND COALESCE(o.cycle, '1970-01-01'::date) = COALESCE(f.cycle, '1970-01-01'::date)
  WHERE f.cadence_id = %(cadence)s AND f.state = 'planned' AND f.activity_id IS NOT NULL
    AND o.date_deadline IS DISTINCT FROM f.date_deadline""",
                 occurrences=self._occurrences_sql(

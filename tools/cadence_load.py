@@ -1,0 +1,162 @@
+"""Load for the cadence engine, on a real database (used by `make bench` and
+the whole-system concurrency and crash checks in tests/).
+
+    python tools/cadence_load.py -c ODOO_CONF -d DB setup --orders 10000
+    python tools/cadence_load.py -c ODOO_CONF -d DB run [--at EPOCH] [--crash-after N]
+    python tools/cadence_load.py -c ODOO_CONF -d DB check
+
+`setup` bulk-inserts customers and confirmed orders with SQL (one statement
+each, not the sales UI flow); `run` runs the cadence cron with real commits
+and prints its figures as JSON; `check` prints the ledger and activity counts.
+"""
+
+import argparse
+import json
+import os
+import resource
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+REPS = 10
+ORDERS_PER_CUSTOMER = 2
+
+
+def environment(args):
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(args.database)
+    return registry.cursor()
+
+
+def setup(env, orders):
+    """`orders` confirmed orders of today and the last 3 days, two per customer,
+    for customers of REPS salespeople; only the after-sale 2-4-8 rule active."""
+    cr = env.cr
+    env["retention.cadence"].with_context(active_test=False).search([]).active = False
+    env.ref("retention_loyalty.cadence_after_sale_248").active = True
+    reps = env["res.users"].create(
+        [
+            {
+                "name": f"Bench Rep {i}",
+                "login": f"bench_rep_{i}_{time.time_ns()}",
+                "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
+            }
+            for i in range(REPS)
+        ]
+    )
+    env.flush_all()
+    customers = orders // ORDERS_PER_CUSTOMER
+    cr.execute(
+        """INSERT INTO res_partner (name, complete_name, is_company, active, type, user_id,
+                                    company_id, autopost_bills, advocacy_stage, create_date,
+                                    write_date)
+           SELECT 'Bench customer ' || g, 'Bench customer ' || g, true, true, 'contact',
+                  (%s::int[])[1 + g %% %s], NULL, 'ask', 'new', now(), now()
+             FROM generate_series(1, %s) g RETURNING id""",
+        [reps.ids, REPS, customers],
+    )
+    partner_ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids]
+    )
+    company = env.company
+    cr.execute(
+        """INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
+                                   date_order, state, company_id, currency_id, user_id,
+                                   amount_untaxed, amount_total, currency_rate, create_date,
+                                   write_date)
+           SELECT 'BENCH/' || g, p.id, p.id, p.id,
+                  now() AT TIME ZONE 'UTC' - make_interval(days => g %% 4), 'sale', %s, %s,
+                  p.user_id, 100, 100, 1, now(), now()
+             FROM generate_series(0, %s - 1) g
+             JOIN res_partner p ON p.id = (%s::int[])[1 + g %% %s]""",
+        [company.id, company.currency_id.id, orders, partner_ids, len(partner_ids)],
+    )
+    cr.commit()
+    return {"customers": customers, "orders": orders}
+
+
+def run(env, crash_after=None):
+    cadences = env["retention.cadence"]
+    if crash_after is not None:
+        # A worker killed in the middle of a batch: no cleanup, no commit.
+        # Addons import once the config has set the addons path.
+        from odoo.addons.retention_loyalty.models import retention_cadence_schedule as engine  # noqa: PLC0415
+
+        original = engine.RetentionCadence._create_activities
+        calls = []
+
+        def create_then_die(self, followups):
+            calls.append(1)
+            original(self, followups)
+            if len(calls) > crash_after:
+                os._exit(3)
+
+        engine.RetentionCadence._create_activities = create_then_die
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    created = cadences._cron_schedule_followups()
+    seconds = time.perf_counter() - start
+    env.cr.commit()
+    return {
+        "created": created,
+        "seconds": round(seconds, 3),
+        "per_second": round(created / seconds) if seconds else None,
+        "queries": env.cr.sql_log_count - queries,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def check(env):
+    cr = env.cr
+    cr.execute(
+        """SELECT count(*), count(DISTINCT (step_id, res_model, res_id, occurrence)),
+                  count(activity_id), count(DISTINCT activity_id)
+             FROM retention_followup WHERE res_model = 'sale.order' AND state = 'planned'"""
+    )
+    followups, distinct, linked, distinct_activities = cr.fetchone()
+    cr.execute(
+        """SELECT count(*) FROM mail_activity a JOIN sale_order so ON so.id = a.res_id
+            WHERE a.res_model = 'sale.order' AND so.name LIKE 'BENCH/%%' AND a.automated"""
+    )
+    activities = cr.fetchone()[0]
+    return {
+        "followups": followups,
+        "distinct_followups": distinct,
+        "with_activity": linked,
+        "distinct_activities": distinct_activities,
+        "bench_activities": activities,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("command", choices=["setup", "run", "check"])
+    parser.add_argument("--orders", type=int, default=10000)
+    parser.add_argument("--at", type=float, help="wait until this UNIX time before running")
+    parser.add_argument("--crash-after", type=int, help="die inside batch N+1")
+    parser.add_argument("--batch", type=int, help="batch size of the cron")
+    args = parser.parse_args()
+    with environment(args) as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if args.batch:
+            # Addons import once the config has set the addons path.
+            from odoo.addons.retention_loyalty.models import retention_cadence_schedule  # noqa: PLC0415
+
+            retention_cadence_schedule.BATCH_SIZE = args.batch
+        if args.command == "setup":
+            result = setup(env, args.orders)
+        elif args.command == "run":
+            if args.at:
+                time.sleep(max(0.0, args.at - time.time()))
+            result = run(env, args.crash_after)
+        else:
+            result = check(env)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
