@@ -1,7 +1,7 @@
 # retention_loyalty: one command to run Odoo with the addon, one to test it.
 # Variables (environment or `make VAR=value`): ODOO_SRC, ODOO_DB, ODOO_PORT,
 # PYTHON, RETENTION_CACHE, and libpq's PGHOST / PGPORT / PGUSER.
-.PHONY: run shell test lint pot clean
+.PHONY: run shell test lint pot bench clean
 
 run:  ## Odoo 18 with the addon and demo data on http://localhost:8069
 	@bash tools/run.sh
@@ -14,6 +14,9 @@ test:  ## lint, install in a throwaway database, addon tests, whole-system tests
 
 lint:  ## ruff and pylint-odoo
 	@bash tools/lint.sh
+
+bench:  ## the cadence engine on 10,000 new confirmed orders (figures in .state/bench/)
+	@bash tools/bench.sh
 
 pot:  ## regenerate retention_loyalty/i18n/retention_loyalty.pot
 	@bash tools/pot.sh

@@ -1,17 +1,22 @@
 """Whole-system checks: install, upgrade and uninstall retention_loyalty in a
-fresh database, with the real odoo-bin and PostgreSQL (run by `make test`)."""
+fresh database, and run the cadence engine from several real processes, with
+the real odoo-bin and PostgreSQL (run by `make test`)."""
 
+import json
 import os
 import re
 import socket
 import subprocess
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 CONF = os.environ.get("RETENTION_ODOO_CONF")
 PYTHON = os.environ.get("RETENTION_PYTHON")
 WINDOW = "retention_loyalty.evaluation_months"
+LOAD = Path(__file__).resolve().parent.parent / "tools" / "cadence_load.py"
 LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", re.MULTILINE)
 
 
@@ -82,6 +87,66 @@ def test_upgrade_runs_the_tests_and_keeps_settings(database):
     )
     assert module_state(database) == "installed"
     assert sql(database, f"SELECT value FROM ir_config_parameter WHERE key = '{WINDOW}'") == "18"
+
+
+def load_command(database, *args):
+    return [PYTHON, str(LOAD), "-c", CONF, "-d", database, *args]
+
+
+def load(database, *args, returncode=0):
+    """tools/cadence_load.py in its own process; its JSON answer."""
+    result = subprocess.run(
+        load_command(database, *args), capture_output=True, text=True, timeout=900, check=False
+    )
+    assert result.returncode == returncode, result.stdout + result.stderr[-4000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]) if returncode == 0 else None
+
+
+def assert_each_step_once(counts, activities):
+    assert counts["activities"] == activities, counts
+    assert counts["followups"] == counts["distinct_followups"] == activities, counts
+    assert counts["with_activity"] == counts["distinct_activities"] == activities, counts
+    assert counts["orphan_activities"] == 0, counts
+
+
+# 2-4-8 over orders of today and the 3 days before, 7 days ahead: the day 8 visit
+# of today's orders is not due yet (2 steps), the other orders have all 3.
+def expected_248_activities(orders):
+    return orders // 4 * 2 + (orders - orders // 4) * 3
+
+
+def test_two_cadence_runs_at_once_create_each_activity_once(database):
+    load(database, "setup", "--orders", "2000", "--prefix", "TWICE")
+    start_at = str(time.time() + 10)  # both registries loaded, then the same instant
+    runs = [
+        subprocess.Popen(
+            load_command(database, "run", "--at", start_at, "--batch", "500"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = []
+    for run in runs:
+        out, err = run.communicate(timeout=900)
+        assert run.returncode == 0, err[-4000:]
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    counts = load(database, "check", "--prefix", "TWICE")
+    assert_each_step_once(counts, expected_248_activities(2000))
+    # One run scheduled the rule; the other found it locked (or all done) and added nothing.
+    assert sorted(result["created"] for result in results)[0] == 0, results
+
+
+def test_a_cadence_run_killed_mid_batch_loses_and_duplicates_nothing(database):
+    load(database, "setup", "--orders", "1000", "--prefix", "CRASH")
+    # Two batches commit, the third dies after inserting its activities.
+    batch = 300
+    load(database, "run", "--batch", str(batch), "--crash-after", "2", returncode=3)
+    counts = load(database, "check", "--prefix", "CRASH")
+    assert counts["followups"] <= 2 * batch and counts["orphan_activities"] == 0, counts
+    load(database, "run")
+    assert_each_step_once(load(database, "check", "--prefix", "CRASH"), 2750)
 
 
 def test_uninstall_leaves_a_usable_database(database):

@@ -29,7 +29,7 @@ def environment(args):
     return registry.cursor()
 
 
-def setup(env, orders):
+def setup(env, orders, prefix):
     """`orders` confirmed orders of today and the last 3 days, two per customer,
     for customers of REPS salespeople; only the after-sale 2-4-8 rule active."""
     cr = env.cr
@@ -66,12 +66,12 @@ def setup(env, orders):
                                    date_order, state, company_id, currency_id, user_id,
                                    amount_untaxed, amount_total, currency_rate, create_date,
                                    write_date)
-           SELECT 'BENCH/' || g, p.id, p.id, p.id,
+           SELECT %s || '/' || g, p.id, p.id, p.id,
                   now() AT TIME ZONE 'UTC' - make_interval(days => g %% 4), 'sale', %s, %s,
                   p.user_id, 100, 100, 1, now(), now()
              FROM generate_series(0, %s - 1) g
              JOIN res_partner p ON p.id = (%s::int[])[1 + g %% %s]""",
-        [company.id, company.currency_id.id, orders, partner_ids, len(partner_ids)],
+        [prefix, company.id, company.currency_id.id, orders, partner_ids, len(partner_ids)],
     )
     cr.commit()
     return {"customers": customers, "orders": orders}
@@ -108,25 +108,32 @@ def run(env, crash_after=None):
     }
 
 
-def check(env):
+def check(env, prefix):
+    """Follow-ups and activities of the orders named PREFIX/..."""
     cr = env.cr
     cr.execute(
-        """SELECT count(*), count(DISTINCT (step_id, res_model, res_id, occurrence)),
-                  count(activity_id), count(DISTINCT activity_id)
-             FROM retention_followup WHERE res_model = 'sale.order' AND state = 'planned'"""
+        """SELECT count(*), count(DISTINCT (f.step_id, f.res_id, f.occurrence)),
+                  count(f.activity_id), count(DISTINCT f.activity_id)
+             FROM retention_followup f JOIN sale_order so ON so.id = f.res_id
+            WHERE f.res_model = 'sale.order' AND so.name LIKE %s""",
+        [f"{prefix}/%"],
     )
     followups, distinct, linked, distinct_activities = cr.fetchone()
     cr.execute(
-        """SELECT count(*) FROM mail_activity a JOIN sale_order so ON so.id = a.res_id
-            WHERE a.res_model = 'sale.order' AND so.name LIKE 'BENCH/%%' AND a.automated"""
+        """SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (
+                      SELECT 1 FROM retention_followup f WHERE f.activity_id = a.id))
+             FROM mail_activity a JOIN sale_order so ON so.id = a.res_id
+            WHERE a.res_model = 'sale.order' AND a.automated AND so.name LIKE %s""",
+        [f"{prefix}/%"],
     )
-    activities = cr.fetchone()[0]
+    activities, orphans = cr.fetchone()
     return {
         "followups": followups,
         "distinct_followups": distinct,
         "with_activity": linked,
         "distinct_activities": distinct_activities,
-        "bench_activities": activities,
+        "activities": activities,
+        "orphan_activities": orphans,
     }
 
 
@@ -136,6 +143,7 @@ def main():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("command", choices=["setup", "run", "check"])
     parser.add_argument("--orders", type=int, default=10000)
+    parser.add_argument("--prefix", default="BENCH", help="name prefix of the generated orders")
     parser.add_argument("--at", type=float, help="wait until this UNIX time before running")
     parser.add_argument("--crash-after", type=int, help="die inside batch N+1")
     parser.add_argument("--batch", type=int, help="batch size of the cron")
@@ -148,13 +156,13 @@ def main():
 
             retention_cadence_schedule.BATCH_SIZE = args.batch
         if args.command == "setup":
-            result = setup(env, args.orders)
+            result = setup(env, args.orders, args.prefix)
         elif args.command == "run":
             if args.at:
                 time.sleep(max(0.0, args.at - time.time()))
             result = run(env, args.crash_after)
         else:
-            result = check(env)
+            result = check(env, args.prefix)
     print(json.dumps(result))
 
 

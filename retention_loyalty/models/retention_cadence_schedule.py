@@ -5,17 +5,24 @@ create an activity twice; each batch commits on its own, so a crash loses
 nothing and the next run finishes the work."""
 
 import ast
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .retention_cadence import PREVIEW_DAYS, PREVIEW_ROWS
 
+_logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 5000
+ANALYZE_AFTER = 1000
+# pg_try_advisory_lock(LOCK_SPACE, cadence id): one run schedules a rule at a time.
+LOCK_SPACE = 0x52455445
 # An occurrence missed by this many days (the cron was down, the rule is new) is
 # still created, overdue; older ones are skipped. Account reviews are never skipped.
 CATCH_UP_DAYS = 7
@@ -49,17 +56,44 @@ class RetentionCadence(models.Model):
         follow-ups whose trigger changed, then create the new ones in batches."""
         cadences = (cadences or self.search([("active", "=", True)])).sudo().with_context(**QUIET)
         cron = self.env["ir.cron"]
+        commit = self.env["res.partner"]._loyalty_commit
         done = 0
         for cadence in cadences:
-            cadence._reconcile_followups()
-            while True:
-                created = cadence._create_followups(BATCH_SIZE)
-                done += created
-                cron._notify_progress(done=done, remaining=0)
-                self.env["res.partner"]._loyalty_commit()
-                if created < BATCH_SIZE:
-                    break
+            commit()  # each rule starts from a fresh snapshot
+            if not cadence._lock():
+                _logger.info("Cadence %s: another run is scheduling it, skipped.", cadence.id)
+                continue
+            try:
+                cadence._reconcile_followups()
+                commit()
+                todo = cadence._new_occurrences()
+                for start in range(0, len(todo), BATCH_SIZE):
+                    done += cadence._create_followups(todo[start : start + BATCH_SIZE])
+                    remaining = max(0, len(todo) - start - BATCH_SIZE)
+                    cron._notify_progress(done=done, remaining=remaining)
+                    commit()
+                if len(todo) >= ANALYZE_AFTER:
+                    # Fresh statistics, or the next run's anti-joins plan as if the
+                    # ledger were still empty (nested loops: 40 s instead of 0.3 s
+                    # on 27,000 follow-ups).
+                    self.env.cr.execute("ANALYZE retention_followup")
+            except SerializationFailure:
+                # A run that began before ours committed the same follow-ups (the
+                # unique key refused ours): nothing is lost, the batch is dropped.
+                if getattr(self.env.registry, "in_test_mode", lambda: False)():
+                    raise
+                self.env.cr.rollback()
+                _logger.info("Cadence %s: scheduled by a concurrent run.", cadence.id)
+            finally:
+                cadence._unlock()
         return done
+
+    def _lock(self):
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", LOCK_SPACE, self.id))
+        return self.env.cr.fetchone()[0]
+
+    def _unlock(self):
+        self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", LOCK_SPACE, self.id))
 
     @api.model
     def _trigger_scheduling(self):
@@ -274,33 +308,55 @@ occurrences AS (
 
     # -- creating, moving and dropping follow-ups -----------------------------
 
-    def _create_followups(self, limit):
-        """Insert up to `limit` new follow-ups and their activities; return how
-        many. ON CONFLICT: another run inserted the same ones first."""
+    def _new_occurrences(self):
+        """The follow-ups this rule must create now, found in one query: each
+        (step_id, partner_id, res_model, res_id, cycle, occurrence, date_deadline)."""
         self.ensure_one()
         self.env.flush_all()
         today, until = self._horizon()
         self.env.cr.execute(
             SQL(
                 """%(occurrences)s
-INSERT INTO retention_followup (cadence_id, step_id, partner_id, res_model, res_id, cycle,
-                                occurrence, date_deadline, state, company_id,
-                                create_uid, write_uid, create_date, write_date)
-SELECT %(cadence)s, o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence,
-       o.date_deadline, 'planned', %(company)s, %(uid)s, %(uid)s,
-       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.date_deadline
   FROM occurrences o
  WHERE %(where)s
- ORDER BY o.date_deadline, o.res_id, o.step_id, o.occurrence
- LIMIT %(limit)s
-ON CONFLICT DO NOTHING
-RETURNING id""",
+ ORDER BY o.date_deadline, o.res_id, o.step_id, o.occurrence""",
                 occurrences=self._occurrences_sql(until),
+                where=self._new_occurrences_where(today, until),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _create_followups(self, occurrences):
+        """Insert these follow-ups and their activities; return how many. ON
+        CONFLICT: another run inserted the same ones first, they are skipped."""
+        self.ensure_one()
+        if not occurrences:
+            return 0
+        columns = list(zip(*occurrences, strict=True))
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO retention_followup (cadence_id, step_id, partner_id, res_model,
+                                                  res_id, cycle, occurrence, date_deadline,
+                                                  state, company_id, create_uid, write_uid,
+                                                  create_date, write_date)
+                   SELECT %(cadence)s, v.*, 'planned', %(company)s, %(uid)s, %(uid)s,
+                          now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(steps)s::int[], %(partners)s::int[], %(models)s::varchar[],
+                                 %(res_ids)s::int[], %(cycles)s::date[], %(occurrences)s::int[],
+                                 %(dates)s::date[]) AS v
+                   ON CONFLICT DO NOTHING
+                   RETURNING id""",
                 cadence=self.id,
                 company=self.company_id.id or None,
                 uid=self.env.uid,
-                where=self._new_occurrences_where(today, until),
-                limit=limit,
+                steps=list(columns[0]),
+                partners=list(columns[1]),
+                models=list(columns[2]),
+                res_ids=list(columns[3]),
+                cycles=list(columns[4]),
+                occurrences=list(columns[5]),
+                dates=list(columns[6]),
             )
         )
         followups = self.env["retention.followup"].browse(

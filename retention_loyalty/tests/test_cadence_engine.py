@@ -1,9 +1,11 @@
 from unittest.mock import patch
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..models.retention_cadence_schedule import RetentionCadence
 from .test_cadence import DAY248, CadenceCase
@@ -17,7 +19,9 @@ class TestCadenceEngine(CadenceCase):
         orders = [self._sell(self._customer(f"Crash {i}"), 100) for i in range(5)]
         # The first batch of 4 follow-ups commits; the second dies half-way:
         # its transaction (ledger rows and activities) is rolled back.
-        self.assertEqual(rule._create_followups(4), 4)
+        todo = rule._new_occurrences()
+        self.assertEqual(len(todo), 10)
+        self.assertEqual(rule._create_followups(todo[:4]), 4)
         original = RetentionCadence._create_activities
 
         def crash(self, followups):
@@ -28,7 +32,7 @@ class TestCadenceEngine(CadenceCase):
             patch.object(RetentionCadence, "_create_activities", crash),
             self.assertRaises(RuntimeError),
         ):
-            rule._create_followups(4)
+            rule._create_followups(todo[4:8])
         mine = [("cadence_id", "=", rule.id), ("res_id", "in", [o.id for o in orders])]
         self.assertEqual(self.env["retention.followup"].search_count(mine), 4)
         self.assertEqual(self._run(), 6, "the rerun does the rest")
@@ -39,6 +43,17 @@ class TestCadenceEngine(CadenceCase):
         self.assertTrue(all(followups.mapped("activity_id")))
 
     @freeze_time("2030-03-04 10:00:00")
+    def test_the_database_refuses_a_second_copy_of_a_step(self):
+        rule = self._on(DAY248)
+        order = self._sell(self._customer("Once", user_id=self.rep.id), 100)
+        self._run()
+        followup = self.env["retention.followup"].search([("res_id", "=", order.id)], limit=1)
+        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
+            followup.copy({"activity_id": False})
+        self.assertEqual(rule._lock(), True)
+        rule._unlock()
+
+    @freeze_time("2030-03-04 10:00:00")
     def test_query_count_does_not_grow_with_orders(self):
         rule = self._on(DAY248)
         warm_up = self._sell(self._customer("Warm-up", user_id=self.rep.id), 100)
@@ -46,19 +61,19 @@ class TestCadenceEngine(CadenceCase):
         self.assertEqual(len(self._activities(warm_up)), 2)
         few = [self._sell(self._customer(f"Few {i}", user_id=self.rep.id), 100) for i in range(3)]
         self.env.flush_all()
-        with self.assertQueryCount(__system__=12):
+        with self.assertQueryCount(__system__=15):
             self.assertEqual(rule._cron_schedule_followups(rule), 6)
         many = [
             self._sell(self._customer(f"Many {i}", user_id=self.rep.id), 100) for i in range(30)
         ]
         # Ten times the orders, no more queries.
         self.env.flush_all()
-        with self.assertQueryCount(__system__=12):
+        with self.assertQueryCount(__system__=15):
             self.assertEqual(rule._cron_schedule_followups(rule), 60)
         self.assertEqual(len(self._activities(few[0])) + len(self._activities(many[-1])), 4)
         # Nothing new: a rerun only looks.
         self.env.flush_all()
-        with self.assertQueryCount(__system__=2):
+        with self.assertQueryCount(__system__=4):
             self.assertEqual(rule._cron_schedule_followups(rule), 0)
 
     @freeze_time("2030-03-04 10:00:00")
