@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.tools import format_date, html2plaintext, is_html_empty
 
 from .res_partner import OPPORTUNITY_LEVELS
 
@@ -72,7 +72,7 @@ class RetentionAccountReview(models.Model):
             review.name = self.env._(
                 "Review of %(customer)s, %(date)s",
                 customer=review.partner_id.display_name or "?",
-                date=review.date or "",
+                date=format_date(self.env, review.date) if review.date else "",
             )
 
     @api.depends("partner_id")

@@ -6,7 +6,7 @@ from .retention_review_question import REVIEW_AREAS
 class RetentionAccountReviewAnswer(models.Model):
     _name = "retention.account.review.answer"
     _description = "Account Review Answer"
-    _order = "area, sequence, id"
+    _order = "sequence, id"
 
     review_id = fields.Many2one(
         "retention.account.review", required=True, index=True, ondelete="cascade"

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .retention_cadence import PREVIEW_DAYS, PREVIEW_ROWS
 
@@ -569,7 +569,7 @@ SELECT o.date_deadline, o.partner_id, o.step_id, o.res_model, o.res_id, o.doc_us
             source = self.env[res_model].browse(res_id)
             lines.append(
                 (
-                    fields.Date.to_string(date),
+                    format_date(self.env, date),
                     partner.display_name,
                     step.summary or step.activity_type_id.name,
                     user.name or "",

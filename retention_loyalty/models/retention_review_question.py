@@ -12,7 +12,7 @@ class RetentionReviewQuestion(models.Model):
 
     _name = "retention.review.question"
     _description = "Account Review Question"
-    _order = "area, sequence, id"
+    _order = "sequence, id"
 
     name = fields.Char("Question", required=True, translate=True)
     area = fields.Selection(REVIEW_AREAS, required=True, default="feelings")
