@@ -40,4 +40,5 @@
     },
     "images": ["static/description/icon.png"],
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

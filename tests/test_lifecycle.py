@@ -156,6 +156,12 @@ def test_uninstall_leaves_a_usable_database(database):
         ".button_immediate_uninstall()\nenv.cr.commit()\n",
     )
     assert module_state(database) == "uninstalled"
+    # The follow-ups' activities stay, now of Odoo's own Call / To-Do types.
+    kept = (
+        "SELECT count(*) FROM mail_activity a JOIN sale_order so ON so.id = a.res_id "
+        "AND a.res_model = 'sale.order' WHERE so.name LIKE 'CRASH/%'"
+    )
+    assert sql(database, kept) == "2750"
     leftovers = "SELECT count(*) FROM ir_model_data WHERE module = 'retention_loyalty'"
     assert sql(database, leftovers) == "0"
     # A fresh registry loads and other apps still work with their data.

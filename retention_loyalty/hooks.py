@@ -1,0 +1,23 @@
+def uninstall_hook(env):
+    """Keep the reps' work when the addon goes: activities of the addon's
+    activity types move to Odoo's own Call / To-Do types (the types, which the
+    uninstall deletes, would otherwise block it), and the cadence rules take
+    their activity plans with them."""
+    env["retention.cadence"].with_context(active_test=False).search([]).unlink()
+    ours = env["ir.model.data"].search(
+        [("module", "=", "retention_loyalty"), ("model", "=", "mail.activity.type")]
+    )
+    types = env["mail.activity.type"].browse(ours.mapped("res_id")).exists()
+    activities = env["mail.activity"].with_context(active_test=False)
+    for activity_type in types:
+        generic = env.ref(
+            "mail.mail_activity_data_call"
+            if activity_type.category == "phonecall"
+            else "mail.mail_activity_data_todo"
+        )
+        activities.search([("activity_type_id", "=", activity_type.id)]).write(
+            {"activity_type_id": generic.id}
+        )
+        env["mail.activity.plan.template"].search(
+            [("activity_type_id", "=", activity_type.id)]
+        ).activity_type_id = generic
