@@ -102,26 +102,23 @@ class ResPartner(models.Model):
         self.loyalty_currency_id = self.env.company.currency_id
 
     def _compute_feedback_count(self):
-        counts = dict(
-            self.env["retention.feedback"]._read_group(
-                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
-                ["commercial_partner_id"],
-                ["__count"],
-            )
-        )
-        for partner in self:
-            partner.feedback_count = counts.get(partner.commercial_partner_id, 0)
+        self._count_for_commercial("feedback_count", "retention.feedback", "commercial_partner_id")
 
     def _compute_review_count(self):
+        self._count_for_commercial("review_count", "retention.account.review", "partner_id")
+
+    def _count_for_commercial(self, count_field, model, partner_field):
+        """Set `count_field` to the number of `model` records of each partner's
+        commercial entity (contacts show their company's), in one query."""
         counts = dict(
-            self.env["retention.account.review"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
+            self.env[model]._read_group(
+                [(partner_field, "in", self.commercial_partner_id.ids)],
+                [partner_field],
                 ["__count"],
             )
         )
         for partner in self:
-            partner.review_count = counts.get(partner.commercial_partner_id, 0)
+            partner[count_field] = counts.get(partner.commercial_partner_id, 0)
 
     @api.depends("country_id", "specific_property_product_pricelist", "loyalty_tier_id")
     @api.depends_context("company", "country_code")
