@@ -1,6 +1,6 @@
 {
     "name": "Retention & Loyalty",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "summary": "Keep customers: loyalty tiers, satisfaction and effort, "
     "advocates, referrals, complaints, account reviews and follow-up cadences",
@@ -18,6 +18,8 @@
         "data/mail_activity_type_data.xml",
         "data/retention_cadence_data.xml",
         "data/retention_review_question_data.xml",
+        "data/retention_complaint_category_data.xml",
+        "data/mail_template_data.xml",
         "views/retention_tier_views.xml",
         "views/retention_feedback_views.xml",
         "views/res_partner_views.xml",
@@ -26,6 +28,9 @@
         "views/retention_cadence_views.xml",
         "views/retention_followup_views.xml",
         "views/retention_account_review_views.xml",
+        "views/retention_complaint_views.xml",
+        "views/retention_feedback_request_views.xml",
+        "views/retention_feedback_templates.xml",
         "views/mail_activity_type_views.xml",
         "views/res_config_settings_views.xml",
         "views/retention_menus.xml",

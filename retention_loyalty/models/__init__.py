@@ -16,3 +16,6 @@ from . import retention_followup
 from . import retention_review_question
 from . import retention_account_review
 from . import retention_account_review_answer
+from . import retention_complaint_category
+from . import retention_complaint
+from . import retention_feedback_request

@@ -27,6 +27,17 @@ class MailActivityPlanTemplate(models.Model):
         "date. After it, the step repeats as long as the trigger holds (reviews, inactivity).",
     )
     repeat_unit = fields.Selection(DELAY_UNITS, "Repeat Unit", default="weeks", required=True)
+    retention_action = fields.Selection(
+        [
+            ("activity", "Schedule the activity"),
+            ("feedback_request", "E-mail a feedback request"),
+        ],
+        "Cadence Action",
+        default="activity",
+        required=True,
+        help="A feedback request goes out on the step's date (to customers not asked "
+        "recently) instead of an activity for the rep.",
+    )
     working_days_only = fields.Boolean(
         "Working Days Only", help="A date falling on a Saturday or Sunday moves to the Monday."
     )

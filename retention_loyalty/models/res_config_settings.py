@@ -57,6 +57,23 @@ class ResConfigSettings(models.TransientModel):
         help="Cadence activities appear in the rep's list this many days before they are due.",
     )
 
+    retention_feedback_valid_days = fields.Integer(
+        string="Feedback Links Valid (days)",
+        config_parameter="retention_loyalty.feedback_valid_days",
+        default=14,
+    )
+    retention_feedback_quiet_days = fields.Integer(
+        string="Don't Ask Again Within (days)",
+        config_parameter="retention_loyalty.feedback_quiet_days",
+        default=30,
+        help="A customer asked for feedback is not asked again during this period.",
+    )
+    retention_complaint_target_hours = fields.Integer(
+        string="Resolve Complaints Within (hours)",
+        config_parameter="retention_loyalty.complaint_target_hours",
+        default=48,
+    )
+
     def set_values(self):
         partners = self.env["res.partner"]
         before = partners._retention_params()
@@ -90,6 +107,9 @@ class ResConfigSettings(models.TransientModel):
         "retention_review_months_medium",
         "retention_review_months_low",
         "retention_cadence_horizon_days",
+        "retention_feedback_valid_days",
+        "retention_feedback_quiet_days",
+        "retention_complaint_target_hours",
     )
     def _check_retention_cadence_settings(self):
         for settings in self:
@@ -114,6 +134,17 @@ class ResConfigSettings(models.TransientModel):
                         high=months[0],
                         medium=months[1],
                         low=months[2],
+                    )
+                )
+            if not (
+                settings.retention_feedback_valid_days > 0
+                and settings.retention_feedback_quiet_days >= 0
+                and settings.retention_complaint_target_hours > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Feedback links must stay valid at least a day, and complaints need "
+                        "a resolution target of at least an hour."
                     )
                 )
             if not 0 <= settings.retention_cadence_horizon_days <= MAX_HORIZON_DAYS:

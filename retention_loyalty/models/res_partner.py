@@ -91,6 +91,10 @@ class ResPartner(models.Model):
     )
     review_ids = fields.One2many("retention.account.review", "partner_id", "Account Reviews")
     review_count = fields.Integer(compute="_compute_review_count")
+    complaint_ids = fields.One2many("retention.complaint", "commercial_partner_id", "Complaints")
+    open_complaint_count = fields.Integer(
+        "Open Complaints", compute="_compute_open_complaint_count", store=True
+    )
     order_interval_days = fields.Integer(
         "Usual Days Between Orders",
         readonly=True,
@@ -100,6 +104,21 @@ class ResPartner(models.Model):
 
     def _compute_loyalty_currency_id(self):
         self.loyalty_currency_id = self.env.company.currency_id
+
+    @api.depends("complaint_ids.state")
+    def _compute_open_complaint_count(self):
+        counts = dict(
+            self.env["retention.complaint"]._read_group(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", ("new", "in_progress")),
+                ],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.open_complaint_count = counts.get(partner.commercial_partner_id, 0)
 
     def _compute_feedback_count(self):
         self._count_for_commercial("feedback_count", "retention.feedback", "commercial_partner_id")
@@ -239,6 +258,46 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "retention_loyalty.action_retention_feedback"
+        )
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_request_feedback(self):
+        """E-mail a feedback request to these customers (not to those asked
+        during the quiet period, nor to those without an e-mail)."""
+        sent, skipped = self.env["retention.feedback.request"]._send_to(self)
+        message = self.env._("Feedback request sent to %(count)s customers.", count=len(sent))
+        if skipped:
+            message += " " + self.env._(
+                "Skipped %(count)s (asked recently, or no e-mail): %(names)s.",
+                count=len(skipped),
+                names=", ".join(skipped[:5].mapped("display_name")),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if sent else "warning",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_log_complaint(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Complaint"),
+            "res_model": "retention.complaint",
+            "view_mode": "form",
+            "context": {"default_partner_id": self.id},
+        }
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "retention_loyalty.action_retention_complaint"
         )
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}

@@ -10,7 +10,8 @@ TRIGGERS = [
     ("lead_won", "Opportunity won"),
     ("order_date", "Date on the sale order"),
     ("review", "Account review due"),
-    ("detractor", "Detractor feedback"),
+    ("detractor", "Detractor feedback or new complaint"),
+    ("complaint_resolved", "Complaint resolved"),
     ("inactivity", "Customer inactive"),
     ("tier_changed", "Loyalty tier changed"),
 ]
@@ -21,6 +22,7 @@ TRIGGER_SOURCE = {
     "lead_won": "crm.lead",
     "review": "res.partner",
     "detractor": "retention.feedback",
+    "complaint_resolved": "retention.complaint",
     "inactivity": "res.partner",
     "tier_changed": "retention.tier.history",
 }
@@ -28,7 +30,9 @@ TRIGGER_SOURCE = {
 # after the anchor date for as long as the trigger holds. The others happen once.
 LASTING_TRIGGERS = {"review", "inactivity"}
 # Triggers whose anchor is the event itself: nothing can happen before it.
-EVENT_TRIGGERS = {"sale_confirmed", "lead_won", "detractor", "tier_changed"}
+EVENT_TRIGGERS = {"sale_confirmed", "lead_won", "detractor", "tier_changed", "complaint_resolved"}
+# Sources whose activities may go on the document itself.
+DOCUMENT_TARGETS = ("sale.order", "crm.lead", "retention.complaint")
 PREVIEW_DAYS = 30
 PREVIEW_ROWS = 100
 
@@ -157,9 +161,9 @@ class RetentionCadence(models.Model):
     @api.constrains("trigger", "target", "partner_domain")
     def _check_rule(self):
         for cadence in self:
-            if cadence.target == "document" and TRIGGER_SOURCE[cadence.trigger] not in (
-                "sale.order",
-                "crm.lead",
+            if (
+                cadence.target == "document"
+                and TRIGGER_SOURCE[cadence.trigger] not in DOCUMENT_TARGETS
             ):
                 raise ValidationError(
                     self.env._(

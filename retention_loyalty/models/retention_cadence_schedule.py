@@ -175,8 +175,14 @@ class RetentionCadence(models.Model):
                 scope=scope,
             )
         if trigger == "detractor":
-            scope = (
-                SQL("f.id %s", in_pending) if pending else SQL("f.date BETWEEN %s AND %s", lo, hi)
+            # A low score, or a complaint: both call for a recovery.
+            scope, complaint_scope = (
+                (SQL("f.id %s", in_pending), SQL("c.id %s", in_pending))
+                if pending
+                else (
+                    SQL("f.date BETWEEN %s AND %s", lo, hi),
+                    SQL("c.date_reported >= %s AND c.date_reported < %s", lo, hi + timedelta(1)),
+                )
             )
             return SQL(
                 """SELECT f.commercial_partner_id AS partner_id,
@@ -184,7 +190,30 @@ class RetentionCadence(models.Model):
                           f.date AS start_date, f.date AS anchor_date, f.user_id AS doc_user_id
                      FROM retention_feedback f
                     WHERE f.nps_category = 'detractor'
-                      AND (%(c)s::int IS NULL OR f.company_id = %(c)s) AND %(scope)s""",
+                      AND (%(c)s::int IS NULL OR f.company_id = %(c)s) AND %(scope)s
+                    UNION ALL
+                   SELECT c.commercial_partner_id, 'retention.complaint', c.id, NULL::date,
+                          c.date_reported::date, c.date_reported::date, c.user_id
+                     FROM retention_complaint c
+                    WHERE c.state IN ('new', 'in_progress') AND c.commercial_partner_id IS NOT NULL
+                      AND (%(c)s::int IS NULL OR c.company_id = %(c)s) AND %(complaint_scope)s""",
+                c=company,
+                scope=scope,
+                complaint_scope=complaint_scope,
+            )
+        if trigger == "complaint_resolved":
+            scope = (
+                SQL("c.id %s", in_pending)
+                if pending
+                else SQL("c.date_resolved >= %s AND c.date_resolved < %s", lo, hi + timedelta(1))
+            )
+            return SQL(
+                """SELECT c.commercial_partner_id AS partner_id, 'retention.complaint' AS res_model,
+                          c.id AS res_id, NULL::date AS cycle, c.date_resolved::date AS start_date,
+                          c.date_resolved::date AS anchor_date, c.user_id AS doc_user_id
+                     FROM retention_complaint c
+                    WHERE c.state = 'resolved' AND c.commercial_partner_id IS NOT NULL
+                      AND (%(c)s::int IS NULL OR c.company_id = %(c)s) AND %(scope)s""",
                 c=company,
                 scope=scope,
             )
@@ -253,12 +282,14 @@ class RetentionCadence(models.Model):
 WITH sources AS (%(sources)s),
 steps AS (
     SELECT t.id AS step_id, t.working_days_only, t.delay_from = 'before_plan_date' AS before,
+           t.retention_action = 'feedback_request' AS sends_request,
            %(offset)s * CASE WHEN t.delay_from = 'before_plan_date' THEN -1 ELSE 1 END AS shift,
            CASE WHEN t.repeat_interval > 0 THEN %(every)s END AS every
       FROM mail_activity_plan_template t WHERE t.plan_id = %(plan)s
 ),
 occurrences AS (
     SELECT s.partner_id, s.res_model, s.res_id, s.cycle, s.doc_user_id, st.step_id,
+           st.sends_request,
            (g.n - 1)::int AS occurrence,
            g.d::date + CASE WHEN NOT st.working_days_only THEN 0
                             WHEN extract(isodow FROM g.d) = 6 THEN 2
@@ -290,6 +321,8 @@ occurrences AS (
         floor = self._floor(today)
         conditions = [
             SQL("o.date_deadline <= %s", until),
+            # A feedback request goes out on its day, not ahead like an activity.
+            SQL("(NOT o.sends_request OR o.date_deadline <= %s)", today),
             SQL(
                 """NOT EXISTS (SELECT 1 FROM retention_followup f
                     WHERE f.step_id = o.step_id AND f.res_model = o.res_model
@@ -362,9 +395,41 @@ SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.
         followups = self.env["retention.followup"].browse(
             [row[0] for row in self.env.cr.fetchall()]
         )
-        if followups:
-            self._create_activities(followups)
+        requests = followups.filtered(lambda f: f.step_id.retention_action == "feedback_request")
+        if requests:
+            self._send_feedback_requests(requests)
+        if followups - requests:
+            self._create_activities(followups - requests)
         return len(followups)
+
+    def _send_feedback_requests(self, followups):
+        """Request steps: e-mail the customer (skipped if asked recently)."""
+        sources = followups._sources()
+        partners = followups.partner_id.browse([f.partner_id.id for f in followups])
+        sent, _skipped = self.env["retention.feedback.request"]._send_to(
+            partners, [sources.get((f.res_model, f.res_id)) for f in followups]
+        )
+        by_partner = {request.commercial_partner_id.id: request.id for request in sent}
+        done = [
+            (f.id, by_partner.pop(f.partner_id.id))
+            for f in followups
+            if f.partner_id.id in by_partner
+        ]
+        skipped = list(set(followups.ids) - {followup_id for followup_id, _request in done})
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_followup f
+                      SET state = CASE WHEN v.request_id IS NULL THEN 'cancelled' ELSE 'done' END,
+                          date_done = CASE WHEN v.request_id IS NULL THEN NULL ELSE %s::date END,
+                          feedback_request_id = v.request_id
+                     FROM unnest(%s::int[], %s::int[]) AS v(id, request_id)
+                    WHERE f.id = v.id""",
+                fields.Date.context_today(self),
+                [followup_id for followup_id, _request in done] + skipped,
+                [request_id for _followup, request_id in done] + [None] * len(skipped),
+            )
+        )
+        followups.invalidate_recordset(["state", "date_done", "feedback_request_id"])
 
     def _create_activities(self, followups):
         """One mail.activity per follow-up, in one INSERT per batch. The ORM's

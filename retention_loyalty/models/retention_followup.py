@@ -36,6 +36,12 @@ class RetentionFollowup(models.Model):
     activity_id = fields.Many2one(
         "mail.activity", "Activity", index="btree_not_null", ondelete="set null"
     )
+    feedback_request_id = fields.Many2one(
+        "retention.feedback.request",
+        "Feedback Request",
+        index="btree_not_null",
+        ondelete="set null",
+    )
     user_id = fields.Many2one("res.users", "Assigned To", index=True)
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")],

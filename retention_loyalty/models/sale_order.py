@@ -28,3 +28,18 @@ class SaleOrder(models.Model):
         ):
             self.env["retention.cadence"]._trigger_scheduling()
         return result
+
+    def action_log_complaint(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Complaint"),
+            "res_model": "retention.complaint",
+            "view_mode": "form",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_sale_order_id": self.id,
+                "default_product_id": self.order_line.product_id[:1].id,
+                "default_company_id": self.company_id.id,
+            },
+        }

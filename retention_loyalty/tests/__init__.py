@@ -8,3 +8,5 @@ from . import test_retention_tier
 from . import test_security
 from . import test_settings
 from . import test_ui
+from . import test_complaint
+from . import test_feedback_request

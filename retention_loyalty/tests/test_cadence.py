@@ -93,7 +93,7 @@ class TestCadenceTriggers(CadenceCase):
         self.assertEqual(self._run(), 6)
         self.assertEqual(self._run(), 0)
         followups = self.env["retention.followup"].search(
-            [("res_id", "in", [o.id for o in orders])]
+            [("res_model", "=", "sale.order"), ("res_id", "in", [o.id for o in orders])]
         )
         self.assertEqual(len(followups), 6)
         self.assertEqual(sum(len(self._activities(o)) for o in orders), 6)
@@ -121,7 +121,9 @@ class TestCadenceTriggers(CadenceCase):
             self._dates(order), ["2030-03-11", "2030-03-18", "2030-03-25", "2030-04-01"]
         )
         self.assertLessEqual(before, self._activities(order), "moved, not re-created")
-        pending = self.env["retention.followup"].search([("res_id", "=", order.id)])
+        pending = self.env["retention.followup"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
         self.assertEqual(
             sorted(str(d) for d in pending.mapped("date_deadline")),
             ["2030-03-11", "2030-03-18", "2030-03-25", "2030-04-01"],
@@ -137,7 +139,11 @@ class TestCadenceTriggers(CadenceCase):
         order._action_cancel()
         self._run()
         self.assertFalse(self._activities(order))
-        states = self.env["retention.followup"].search([("res_id", "=", order.id)]).mapped("state")
+        states = (
+            self.env["retention.followup"]
+            .search([("res_model", "=", "sale.order"), ("res_id", "=", order.id)])
+            .mapped("state")
+        )
         self.assertEqual(sorted(states), ["cancelled", "done"])
         self.assertFalse(second.exists())
         # Confirmed again: the cancelled steps do not come back by themselves.

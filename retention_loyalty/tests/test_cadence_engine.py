@@ -33,7 +33,11 @@ class TestCadenceEngine(CadenceCase):
             self.assertRaises(RuntimeError),
         ):
             rule._create_followups(todo[4:8])
-        mine = [("cadence_id", "=", rule.id), ("res_id", "in", [o.id for o in orders])]
+        mine = [
+            ("cadence_id", "=", rule.id),
+            ("res_model", "=", "sale.order"),
+            ("res_id", "in", [o.id for o in orders]),
+        ]
         self.assertEqual(self.env["retention.followup"].search_count(mine), 4)
         self.assertEqual(self._run(), 6, "the rerun does the rest")
         for order in orders:
@@ -47,7 +51,9 @@ class TestCadenceEngine(CadenceCase):
         rule = self._on(DAY248)
         order = self._sell(self._customer("Once", user_id=self.rep.id), 100)
         self._run()
-        followup = self.env["retention.followup"].search([("res_id", "=", order.id)], limit=1)
+        followup = self.env["retention.followup"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)], limit=1
+        )
         with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
             followup.copy({"activity_id": False})
         self.assertEqual(rule._lock(), True)

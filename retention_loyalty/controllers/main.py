@@ -1,0 +1,120 @@
+from odoo import http
+from odoo.http import request
+
+from ..models.retention_feedback_request import MAX_COMMENT_LENGTH
+
+TOKEN_MAX_LENGTH = 100
+
+
+class RetentionFeedbackController(http.Controller):
+    """The customer's side of a feedback request: a public page reached by the
+    e-mail's link. It shows and changes nothing but that one request's answer."""
+
+    def _find(self, token):
+        if not token or len(token) > TOKEN_MAX_LENGTH:
+            return None
+        found = (
+            request.env["retention.feedback.request"]
+            .sudo()
+            .search([("access_token", "=", token)], limit=1)
+        )
+        if found:
+            request.update_context(lang=found.partner_id.lang or request.env.lang)
+        return found or None
+
+    def _message(self, title, text, status):
+        return request.render(
+            "retention_loyalty.feedback_page_message",
+            {"title": title, "text": text},
+            status=status,
+        )
+
+    def _refuse(self, feedback_request):
+        """The polite page for a link that cannot be used, or None."""
+        _ = request.env._
+        if not feedback_request:
+            return self._message(
+                _("This link is not valid"),
+                _("Please use the link of the e-mail we sent you. Thank you for your time."),
+                404,
+            )
+        status = feedback_request._check_answerable()
+        if status == "expired":
+            return self._message(
+                _("This survey has closed"),
+                _("Thank you all the same: your opinion matters to us."),
+                410,
+            )
+        if status == "answered":
+            return self._message(
+                _("We already have your answer"),
+                _("Thank you! You can reply to our e-mail if there is anything to add."),
+                410,
+            )
+        return None
+
+    @staticmethod
+    def _number(value, low, high):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return None
+        return number if low <= number <= high else None
+
+    def _bad_input(self):
+        _ = request.env._
+        return self._message(
+            _("Something is missing"),
+            _("Please choose a score from 0 to 10 (and keep comments under %s characters).")
+            % MAX_COMMENT_LENGTH,
+            400,
+        )
+
+    @http.route(
+        "/retention/feedback/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def feedback_page(self, token, score=None, **kwargs):
+        feedback_request = self._find(token)
+        if refusal := self._refuse(feedback_request):
+            return refusal
+        values = {"feedback_request": feedback_request, "token": token, "scores": range(11)}
+        if score is None:
+            return request.render("retention_loyalty.feedback_page_question", values)
+        number = self._number(score, 0, 10)
+        if number is None:
+            return self._bad_input()
+        # One click in the e-mail records the score; the page then offers the rest.
+        feedback = feedback_request._record_answer(number)
+        return request.render(
+            "retention_loyalty.feedback_page_details", {**values, "feedback": feedback}
+        )
+
+    @http.route(
+        "/retention/feedback/<string:token>/submit",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        sitemap=False,
+    )
+    def feedback_submit(self, token, score=None, effort=None, comment=None, **kwargs):
+        feedback_request = self._find(token)
+        if refusal := self._refuse(feedback_request):
+            return refusal
+        number = self._number(score, 0, 10)
+        effort_number = self._number(effort, 1, 7) if effort else None
+        comment = (comment or "").strip()
+        if number is None or (effort and effort_number is None):
+            return self._bad_input()
+        if len(comment) > MAX_COMMENT_LENGTH:
+            return self._bad_input()
+        feedback_request._record_answer(number, effort_number, comment)
+        _ = request.env._
+        return self._message(
+            _("Thank you!"),
+            _("Your answer helps us serve you better."),
+            200,
+        )

@@ -1,0 +1,116 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .test_cadence import DETRACTOR, CadenceCase
+
+MEASURE = "retention_loyalty.cadence_complaint_measure"
+RAW_EMAIL = """Return-Path: <grumpy@example.com>
+To: complaints@retention.example.com
+From: Grumpy Buyer <grumpy@example.com>
+Subject: The desk arrived scratched
+Message-ID: <complaint-1@example.com>
+Content-Type: text/plain; charset="utf-8"
+
+The top is scratched and nobody answered my call.
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestComplaints(CadenceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._customer("Complainer", user_id=cls.rep.id, email="grumpy@example.com")
+        cls.late = cls.env.ref("retention_loyalty.complaint_category_not_punctual")
+
+    def _complaint(self, **values):
+        return self.env["retention.complaint"].create(
+            {"name": "Late delivery", "partner_id": self.customer.id, "category_id": self.late.id}
+            | values
+        )
+
+    def test_the_mail_alias_creates_a_complaint(self):
+        domain = self.env["mail.alias.domain"].create({"name": "retention.example.com"})
+        alias = self.env.ref("retention_loyalty.mail_alias_complaints")
+        alias.alias_domain_id = domain
+        complaint_id = self.env["mail.thread"].message_process(None, RAW_EMAIL)
+        complaint = self.env["retention.complaint"].browse(complaint_id)
+        self.assertEqual(complaint._name, "retention.complaint")
+        self.assertEqual(complaint.name, "The desk arrived scratched")
+        self.assertEqual(complaint.partner_id, self.customer)
+        self.assertIn("nobody answered", str(complaint.description))
+        self.assertEqual(complaint.user_id, self.rep, "the customer's salesperson owns it")
+        self.assertEqual(self.customer.open_complaint_count, 1)
+
+    def test_taxonomy_resolution_time_and_on_time_share(self):
+        kinds = self.env["retention.complaint.category"].search([]).mapped("kind")
+        self.assertEqual((kinds.count("product"), kinds.count("service")), (4, 3))
+        with freeze_time("2030-03-04 08:00:00"):
+            fast = self._complaint()
+            slow = self._complaint(name="Rude driver")
+        self.assertEqual(fast.date_deadline, datetime(2030, 3, 6, 8, 0))
+        with self.assertRaisesText(UserError, "Describe the resolution"):
+            fast.action_resolve()
+        fast.resolution = "<p>Redelivered the next morning</p>"
+        slow.resolution = "<p>Apologised, coached the driver</p>"
+        with freeze_time("2030-03-04 18:00:00"):
+            fast.action_resolve()
+        with freeze_time("2030-03-08 08:00:00"):
+            slow.action_resolve()
+        self.assertEqual((fast.resolution_hours, fast.resolved_on_time), (10.0, 100))
+        self.assertEqual((slow.resolution_hours, slow.resolved_on_time), (96.0, 0))
+        self.late.invalidate_recordset()
+        self.assertEqual(self.late.complaint_count, 2)
+        self.assertEqual(self.late.median_resolution_hours, 53.0)
+        [group] = self.env["retention.complaint"]._read_group(
+            [("id", "in", (fast | slow).ids)], [], ["resolved_on_time:avg"]
+        )
+        self.assertEqual(group[0], 50, "half resolved on time")
+        self.assertEqual(self.customer.open_complaint_count, 0)
+        with self.assertRaisesText(ValidationError, "from 1 to 7"):
+            fast.effort_score = 9
+
+    @freeze_time("2030-03-08 10:00:00")  # a Friday
+    def test_a_new_complaint_schedules_the_recovery_call(self):
+        self._on(DETRACTOR)
+        complaint = self._complaint()
+        self._run()
+        [activity] = self._activities(self.customer)
+        self.assertEqual(str(activity.date_deadline), "2030-03-11", "next working day")
+        self.assertEqual(activity.user_id, self.rep)
+        complaint.resolution = "<p>Fixed</p>"
+        complaint.action_resolve()
+        self._run()
+        self.assertFalse(self._activities(self.customer), "resolved before the call")
+
+    def test_resolving_sends_a_feedback_request_days_later(self):
+        self._on(MEASURE)
+        self.env["ir.config_parameter"].set_param("retention_loyalty.feedback_quiet_days", 30)
+        with freeze_time("2030-03-04 09:00:00"):
+            complaint = self._complaint(resolution="<p>Refunded the delivery</p>")
+            complaint.action_resolve()
+            self._run()
+        requests = self.env["retention.feedback.request"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertFalse(requests, "not before 3 days")
+        with freeze_time("2030-03-07 09:00:00"):
+            self._run()
+        request = self.env["retention.feedback.request"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual((request.res_model, request.res_id), (complaint._name, complaint.id))
+        self.assertTrue(
+            self.env["mail.mail"].search(
+                [("model", "=", request._name), ("res_id", "=", request.id)]
+            )
+        )
+        followup = self.env["retention.followup"].search(
+            [("res_model", "=", complaint._name), ("res_id", "=", complaint.id)]
+        )
+        self.assertEqual((followup.state, followup.feedback_request_id), ("done", request))
+        self.assertFalse(self._activities(self.customer), "an e-mail, not an activity")

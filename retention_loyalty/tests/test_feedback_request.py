@@ -1,0 +1,140 @@
+import json
+import re
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from ..models.retention_feedback_request import MAX_SUBMISSIONS, UPDATE_WINDOW
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@tagged("post_install", "-at_install")
+class TestFeedbackRequestRoutes(HttpCase):
+    """A customer answers through the public page, with nothing but the link."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param("retention_loyalty.feedback_quiet_days", 30)
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Link Customer", "email": "link@example.com", "is_company": True}
+        )
+        cls.other = cls.env["res.partner"].create(
+            {"name": "Other Customer", "email": "other@example.com", "is_company": True}
+        )
+        cls.Request = cls.env["retention.feedback.request"]
+
+    def _request(self, partner=None):
+        [request], _skipped = self.Request._send_to(partner or self.customer, force=True)
+        return request
+
+    def _url(self, request, suffix=""):
+        return f"/retention/feedback/{request.sudo().access_token}{suffix}"
+
+    def test_one_click_answer_then_details_on_the_same_feedback(self):
+        request = self._request()
+        mail = self.env["mail.mail"].search(
+            [("model", "=", request._name), ("res_id", "=", request.id)]
+        )
+        self.assertIn(f"{self._url(request)}?score=10", mail.body_html, "0-10 one-click links")
+        response = self.url_open(self._url(request, "?score=9"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Thank you, Link Customer", response.text)
+        [feedback] = self.customer.feedback_ids
+        self.assertEqual((feedback.score, feedback.channel), (9, "email"))
+        self.assertEqual(request.state, "answered")
+        csrf = CSRF.search(response.text).group(1)
+        response = self.url_open(
+            self._url(request, "/submit"),
+            data={"csrf_token": csrf, "score": "10", "effort": "6", "comment": "Quick and kind"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.customer.feedback_ids, feedback, "the same answer, updated")
+        self.assertEqual((feedback.score, feedback.effort_score), (10, 6))
+        self.assertEqual(feedback.comment, "Quick and kind")
+        self.assertEqual(self.customer.advocacy_stage, "promoter")
+        self.assertFalse(self.other.feedback_ids)
+
+    def test_forged_expired_and_used_links_get_a_polite_page(self):
+        self.assertEqual(self.url_open("/retention/feedback/forged-token").status_code, 404)
+        self.assertEqual(self.url_open("/retention/feedback/" + "x" * 300).status_code, 404)
+        expired = self._request()
+        expired.date_expiry = fields.Datetime.now() - timedelta(minutes=1)
+        response = self.url_open(self._url(expired, "?score=8"))
+        self.assertEqual(response.status_code, 410)
+        self.assertIn("closed", response.text)
+        self.assertNotIn("Traceback", response.text)
+        used = self._request(self.other)
+        self.assertEqual(self.url_open(self._url(used, "?score=8")).status_code, 200)
+        used.date_answered = fields.Datetime.now() - UPDATE_WINDOW - timedelta(minutes=1)
+        self.assertEqual(self.url_open(self._url(used, "?score=2")).status_code, 410)
+        self.assertEqual(self.other.feedback_ids.score, 8, "the answer no longer changes")
+        self.assertFalse(self.customer.feedback_ids)
+
+    def test_bad_input_and_too_many_submissions(self):
+        request = self._request()
+        self.assertEqual(self.url_open(self._url(request, "?score=11")).status_code, 400)
+        self.assertEqual(self.url_open(self._url(request, "?score=nine")).status_code, 400)
+        self.assertFalse(self.customer.feedback_ids)
+        response = self.url_open(self._url(request))
+        csrf = CSRF.search(response.text)
+        self.assertIsNone(csrf, "the question page has plain links, no form")
+        response = self.url_open(self._url(request, "?score=7"))
+        csrf = CSRF.search(response.text).group(1)
+        too_long = self.url_open(
+            self._url(request, "/submit"),
+            data={"csrf_token": csrf, "score": "7", "comment": "x" * 5000},
+        )
+        self.assertEqual(too_long.status_code, 400)
+        self.assertFalse(self.customer.feedback_ids.comment)
+        request.sudo().submission_count = MAX_SUBMISSIONS
+        self.assertEqual(self.url_open(self._url(request, "?score=3")).status_code, 410)
+        self.assertEqual(self.customer.feedback_ids.score, 7)
+
+    def test_customers_asked_recently_are_not_asked_again(self):
+        sent, skipped = self.Request._send_to(self.customer | self.other)
+        self.assertEqual(len(sent), 2)
+        sent, skipped = self.Request._send_to(self.customer)
+        self.assertFalse(sent)
+        self.assertEqual(skipped, self.customer)
+        no_email = self.env["res.partner"].create({"name": "No Email"})
+        self.assertEqual(self.Request._send_to(no_email)[1], no_email)
+        action = (self.customer | self.other).action_request_feedback()
+        self.assertIn("Skipped 2", action["params"]["message"])
+
+    def test_portal_and_public_users_read_no_retention_record(self):
+        self._request()
+        self.env["retention.feedback"].create({"partner_id": self.customer.id, "score": 5})
+        portal = new_test_user(self.env, login="retention_portal", groups="base.group_portal")
+        models = [
+            "retention.feedback",
+            "retention.feedback.request",
+            "retention.complaint",
+            "retention.cadence",
+            "retention.followup",
+            "retention.tier",
+            "retention.account.review",
+        ]
+        for model in models:
+            for user in (portal, self.env.ref("base.public_user")):
+                with self.subTest(model=model, user=user.login):
+                    self.assertFalse(self.env[model].with_user(user).has_access("read"))
+        self.assertIn("error", self._call_kw("retention.feedback"), "public: no session")
+        self.authenticate("retention_portal", "retention_portal")
+        for model in ("retention.feedback", "retention.feedback.request", "retention.complaint"):
+            result = self._call_kw(model)
+            self.assertEqual(result["error"]["data"]["name"], "odoo.exceptions.AccessError")
+
+    def _call_kw(self, model):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"model": model, "method": "search_read", "args": [[]], "kwargs": {}},
+        }
+        return self.url_open(
+            f"/web/dataset/call_kw/{model}/search_read",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        ).json()
