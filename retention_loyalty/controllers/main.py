@@ -31,24 +31,27 @@ class RetentionFeedbackController(http.Controller):
 
     def _refuse(self, feedback_request):
         """The polite page for a link that cannot be used, or None."""
-        _ = request.env._
         if not feedback_request:
             return self._message(
-                _("This link is not valid"),
-                _("Please use the link of the e-mail we sent you. Thank you for your time."),
+                request.env._("This link is not valid"),
+                request.env._(
+                    "Please use the link of the e-mail we sent you. Thank you for your time."
+                ),
                 404,
             )
         status = feedback_request._check_answerable()
         if status == "expired":
             return self._message(
-                _("This survey has closed"),
-                _("Thank you all the same: your opinion matters to us."),
+                request.env._("This survey has closed"),
+                request.env._("Thank you all the same: your opinion matters to us."),
                 410,
             )
         if status == "answered":
             return self._message(
-                _("We already have your answer"),
-                _("Thank you! You can reply to our e-mail if there is anything to add."),
+                request.env._("We already have your answer"),
+                request.env._(
+                    "Thank you! You can reply to our e-mail if there is anything to add."
+                ),
                 410,
             )
         return None
@@ -62,11 +65,12 @@ class RetentionFeedbackController(http.Controller):
         return number if low <= number <= high else None
 
     def _bad_input(self):
-        _ = request.env._
         return self._message(
-            _("Something is missing"),
-            _("Please choose a score from 0 to 10 (and keep comments under %s characters).")
-            % MAX_COMMENT_LENGTH,
+            request.env._("Something is missing"),
+            request.env._(
+                "Please choose a score from 0 to 10 (and keep comments under %(max)s characters).",
+                max=MAX_COMMENT_LENGTH,
+            ),
             400,
         )
 
@@ -112,9 +116,8 @@ class RetentionFeedbackController(http.Controller):
         if len(comment) > MAX_COMMENT_LENGTH:
             return self._bad_input()
         feedback_request._record_answer(number, effort_number, comment)
-        _ = request.env._
         return self._message(
-            _("Thank you!"),
-            _("Your answer helps us serve you better."),
+            request.env._("Thank you!"),
+            request.env._("Your answer helps us serve you better."),
             200,
         )
