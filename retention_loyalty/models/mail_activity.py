@@ -1,8 +1,9 @@
 import re
+from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import models
+from odoo import fields, models
 from odoo.tools import html2plaintext, is_html_empty
 
 # "9", "9/10", "9 / 10 - happy": a score from 0 to 10, then the comment.
@@ -13,16 +14,22 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     def _action_done(self, feedback=False, attachment_ids=None):
-        # Read before super(): done activities are deleted.
+        # Read before super(): done activities are deleted. A rep may mark done
+        # an activity on a document they cannot read: read it as superuser.
         values = self._retention_feedback_values(feedback)
         followups = self.env["retention.followup"].sudo().search([("activity_id", "in", self.ids)])
         debriefs = self._retention_debriefs(followups, feedback)
+        reviewed = followups.filtered(lambda f: f.cadence_id.trigger == "review").partner_id
         followups._mark_activities(self, "done")
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if values:
-            self.env["retention.feedback"].create(values)
+            self.env["retention.feedback"].sudo().create(values)
         if debriefs:
-            self.env["res.partner"].browse(list(debriefs))._message_log_batch(debriefs)
+            self.env["res.partner"].sudo().browse(list(debriefs))._message_log_batch(debriefs)
+        # A review activity done counts as the review (the next one gets scheduled),
+        # whether or not the rep filled in an account review.
+        if reviewed and not self.env.context.get("retention_review_done"):
+            reviewed.sudo().write({"last_review_date": fields.Date.context_today(self)})
         return result
 
     def unlink(self):
@@ -35,20 +42,21 @@ class MailActivity(models.Model):
         if not followups or is_html_empty(note):
             return {}
         by_activity = {followup.activity_id: followup for followup in followups}
-        debriefs = {}
+        lines = defaultdict(list)
         for activity in self.filtered(lambda a: a.res_model != "res.partner"):
             followup = by_activity.get(activity)
             if followup:
-                record = self.env[activity.res_model].browse(activity.res_id)
-                debriefs[followup.partner_id.id] = Markup("<p>%s</p><p>%s</p>") % (
-                    self.env._(
+                record = self.env[activity.res_model].sudo().browse(activity.res_id)
+                lines[followup.partner_id.id].append(
+                    Markup("<p>%s</p>")
+                    % self.env._(
                         "%(activity)s done on %(document)s:",
                         activity=activity.summary or activity.activity_type_id.name,
                         document=record.display_name,
-                    ),
-                    html2plaintext(note),
+                    )
                 )
-        return debriefs
+        text = Markup("<p>%s</p>") % html2plaintext(note)
+        return {partner_id: Markup("").join(heads) + text for partner_id, heads in lines.items()}
 
     def _retention_feedback_values(self, note):
         match = note and FEEDBACK_NOTE.match(html2plaintext(note))
@@ -56,8 +64,13 @@ class MailActivity(models.Model):
             return []
         values = []
         for activity in self.filtered("activity_type_id.retention_feedback"):
-            record = self.env[activity.res_model].browse(activity.res_id)
-            partner = record if activity.res_model == "res.partner" else record["partner_id"]
+            record = self.env[activity.res_model].sudo().browse(activity.res_id)
+            if activity.res_model == "res.partner":
+                partner = record
+            elif "partner_id" in record._fields:
+                partner = record.partner_id
+            else:
+                continue
             if partner:
                 values.append(
                     {

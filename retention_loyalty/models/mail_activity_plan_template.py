@@ -94,6 +94,30 @@ class MailActivityPlanTemplate(models.Model):
                 )
             )
 
+    def _determine_responsible(self, on_demand_responsible, applied_on_record):
+        # A cadence plan launched by hand from a record's "Schedule Activity":
+        # the same assignment as the cadence engine's.
+        if self.responsible_type not in ("retention_salesperson", "retention_document_user"):
+            return super()._determine_responsible(on_demand_responsible, applied_on_record)
+        record = applied_on_record.sudo()
+        if record._name == "res.partner":
+            partner = record
+        elif "partner_id" in record._fields:
+            partner = record.partner_id
+        else:
+            partner = self.env["res.partner"]
+        user_field = record._fields.get("user_id")
+        document_user = (
+            record.user_id
+            if user_field and user_field.comodel_name == "res.users"
+            else self.env["res.users"]
+        )
+        salesperson = partner.commercial_partner_id.user_id if partner else self.env["res.users"]
+        responsible = self._retention_responsible(
+            salesperson, document_user, on_demand_responsible or self.env.user
+        )
+        return {"responsible": responsible, "error": False}
+
     def _retention_responsible(self, salesperson, document_user, fallback):
         """Who does this step for one customer: the salesperson by default."""
         self.ensure_one()

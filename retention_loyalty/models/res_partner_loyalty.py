@@ -106,7 +106,10 @@ class ResPartner(models.Model):
 
     def _loyalty_commit(self):
         # Each batch stands alone: commit it so a crash loses nothing done.
-        if not getattr(threading.current_thread(), "testing", False):
+        if not (
+            getattr(threading.current_thread(), "testing", False)
+            or self.env.context.get("retention_no_commit")
+        ):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model

@@ -129,7 +129,7 @@ class RetentionAccountReview(models.Model):
         )
         for review in self:
             activities = followups.filtered(lambda f, r=review: f.partner_id == r.partner_id)
-            activities.activity_id.action_feedback(
+            activities.activity_id.with_context(retention_review_done=True).action_feedback(
                 feedback=Markup("<p>%s</p>") % review._get_html_link(), attachment_ids=None
             )
         # Schedule the next review now rather than at the next cron run.

@@ -225,17 +225,29 @@ class RetentionCadence(models.Model):
             return TRIGGER_SOURCE.get(trigger) or "res.partner"
         return "res.partner"
 
+    # A rule's plan and steps are written as superuser once the user's rights on
+    # the rule are checked: retention admins edit cadence plans, not every
+    # activity plan of the database (HR onboarding, CRM...).
+
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse().check_access("create")
         for vals in vals_list:
             vals["res_model"] = self._target_model(
                 vals.get("trigger", "sale_confirmed"), vals.get("target", "customer")
             )
-        return super(RetentionCadence, self.with_context(retention_cadence=True)).create(vals_list)
+        cadences = super(RetentionCadence, self.sudo().with_context(retention_cadence=True)).create(
+            vals_list
+        )
+        cadences = cadences.with_env(self.env)
+        cadences.check_access("create")
+        return cadences
 
     def write(self, vals):
+        self.check_access("write")
+        cadences = self.sudo().with_context(retention_cadence=True)
         if {"trigger", "target"} & vals.keys():
-            for cadence in self:
+            for cadence in cadences:
                 super(RetentionCadence, cadence).write(
                     {
                         **vals,
@@ -245,12 +257,16 @@ class RetentionCadence(models.Model):
                         ),
                     }
                 )
-            return True
-        return super().write(vals)
+            result = True
+        else:
+            result = super(RetentionCadence, cadences).write(vals)
+        self.check_access("write")
+        return result
 
     def unlink(self):
-        plans = self.plan_id
-        result = super().unlink()
+        self.check_access("unlink")
+        plans = self.sudo().plan_id
+        result = super(RetentionCadence, self.sudo()).unlink()
         plans.unlink()
         return result
 
@@ -271,5 +287,10 @@ class RetentionCadence(models.Model):
 
     def action_run_now(self):
         """Schedule now rather than at the next run of the scheduled action."""
-        self.env["retention.cadence"].browse()._cron_schedule_followups(cadences=self)
+        self.check_access("write")
+        active = self.filtered("active")
+        if active:
+            self.browse().with_context(retention_no_commit=True)._cron_schedule_followups(
+                cadences=active
+            )
         return True

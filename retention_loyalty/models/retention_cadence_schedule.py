@@ -6,10 +6,11 @@ nothing and the next run finishes the work."""
 
 import ast
 import logging
+import re
 from collections import defaultdict
 from datetime import timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
@@ -37,6 +38,28 @@ QUIET = {
 }
 
 
+PLACEHOLDER = re.compile(r"\{\{\s*object((?:\.\w+)+)\s*\}\}")
+
+
+def _fill_placeholders(note, record):
+    """{{ object.partner_id.name }} -> the value of that field path, escaped.
+    Only field names are followed: no method call, no code (notes are written
+    by retention admins, not by template editors)."""
+
+    def value(match):
+        current = record
+        for name in match.group(1).split(".")[1:]:
+            field = current._fields.get(name) if isinstance(current, models.BaseModel) else None
+            if not field or field.groups:  # restricted fields stay unrendered
+                return match.group(0)
+            current = current[:1][name]
+        if isinstance(current, models.BaseModel):
+            current = ", ".join(current.mapped("display_name"))
+        return escape("" if current is False or current is None else str(current))
+
+    return Markup(PLACEHOLDER.sub(value, str(note)))
+
+
 def _interval(count, unit):
     return SQL(
         "CASE %(unit)s WHEN 'days' THEN make_interval(days => %(n)s) "
@@ -55,37 +78,56 @@ class RetentionCadence(models.Model):
         """Scheduled action: for every active rule, move or drop the pending
         follow-ups whose trigger changed, then create the new ones in batches."""
         cadences = (cadences or self.search([("active", "=", True)])).sudo().with_context(**QUIET)
-        cron = self.env["ir.cron"]
         commit = self.env["res.partner"]._loyalty_commit
+        testing = getattr(self.env.registry, "in_test_mode", lambda: False)()
         done = 0
         for cadence in cadences:
             commit()  # each rule starts from a fresh snapshot
             if not cadence._lock():
                 _logger.info("Cadence %s: another run is scheduling it, skipped.", cadence.id)
                 continue
+            failed = False
             try:
-                cadence._reconcile_followups()
-                commit()
-                todo = cadence._new_occurrences()
-                for start in range(0, len(todo), BATCH_SIZE):
-                    done += cadence._create_followups(todo[start : start + BATCH_SIZE])
-                    remaining = max(0, len(todo) - start - BATCH_SIZE)
-                    cron._notify_progress(done=done, remaining=remaining)
-                    commit()
-                if len(todo) >= ANALYZE_AFTER:
-                    # Fresh statistics, or the next run's anti-joins plan as if the
-                    # ledger were still empty (nested loops: 40 s instead of 0.3 s
-                    # on 27,000 follow-ups).
-                    self.env.cr.execute("ANALYZE retention_followup")
+                done += cadence._schedule(commit)
             except SerializationFailure:
                 # A run that began before ours committed the same follow-ups (the
                 # unique key refused ours): nothing is lost, the batch is dropped.
-                if getattr(self.env.registry, "in_test_mode", lambda: False)():
+                failed = True
+                if testing:
                     raise
                 self.env.cr.rollback()
                 _logger.info("Cadence %s: scheduled by a concurrent run.", cadence.id)
+            except Exception:
+                # One broken rule must not stop the others.
+                failed = True
+                if testing:
+                    raise
+                self.env.cr.rollback()
+                _logger.exception("Cadence %s failed; the other rules go on.", cadence.id)
             finally:
-                cadence._unlock()
+                # A test's failed transaction stays aborted until its rollback;
+                # session locks are re-entrant there.
+                if not (failed and testing):
+                    cadence._unlock()
+        return done
+
+    def _schedule(self, commit):
+        """Reconcile, then create this rule's new follow-ups in committed batches."""
+        self._reconcile_followups()
+        commit()
+        todo = self._new_occurrences()
+        cron = self.env["ir.cron"]
+        done = 0
+        for start in range(0, len(todo), BATCH_SIZE):
+            done += self._create_followups(todo[start : start + BATCH_SIZE])
+            remaining = max(0, len(todo) - start - BATCH_SIZE)
+            cron._notify_progress(done=done, remaining=remaining)
+            commit()
+        if len(todo) >= ANALYZE_AFTER:
+            # Fresh statistics, or the next run's anti-joins plan as if the
+            # ledger were still empty (nested loops: 40 s instead of 0.3 s on
+            # 27,000 follow-ups).
+            self.env.cr.execute("ANALYZE retention_followup")
         return done
 
     def _lock(self):
@@ -104,8 +146,12 @@ class RetentionCadence(models.Model):
 
     # -- SQL building blocks --------------------------------------------------
 
+    def _tz(self):
+        """Dates are the customers' days as the rule's users see them."""
+        return self.fallback_user_id.tz or self.env.user.tz or "UTC"
+
     def _horizon(self):
-        today = fields.Date.context_today(self)
+        today = fields.Date.context_today(self.with_context(tz=self._tz()))
         days = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -116,11 +162,19 @@ class RetentionCadence(models.Model):
     def _sources_sql(self, lo, hi, pending):
         """This rule's live triggers, one row each: partner_id (the commercial
         entity), res_model / res_id (the source), cycle (which occurrence of a
-        lasting trigger), start_date, anchor_date, doc_user_id. `pending` keeps
-        the sources of pending follow-ups, else those whose dates may fall
-        between `lo` and `hi`."""
+        lasting trigger), start_date, anchor_date, doc_user_id, company_id.
+        `pending` keeps the sources of pending follow-ups, else those whose dates
+        may fall between `lo` (None: no lower bound) and `hi`."""
         self.ensure_one()
         company = self.company_id.id or None
+        tz = self._tz()
+
+        def day(column):  # a UTC timestamp column as a date in the rule's time zone
+            return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, tz)
+
+        # Timestamps are compared in UTC: widen the window by a day each side.
+        lo_ts = lo - timedelta(days=1) if lo else None
+        hi_ts = hi + timedelta(days=2)
         in_pending = SQL(
             "IN (SELECT res_id FROM retention_followup WHERE cadence_id = %s "
             "AND state = 'planned' AND activity_id IS NOT NULL)",
@@ -129,92 +183,105 @@ class RetentionCadence(models.Model):
         partner_company = SQL(
             "(p.company_id IS NULL OR %(c)s::int IS NULL OR p.company_id = %(c)s)", c=company
         )
+
+        def company_of(column):
+            return SQL("(%s::int IS NULL OR %s = %s)", company, column, company)
+
         trigger = self.trigger
         if trigger in ("sale_confirmed", "order_date"):
+            order_day = day(SQL("so.date_order"))
             anchor = (
-                SQL("so.date_order::date")
+                order_day
                 if trigger == "sale_confirmed"
                 else SQL("so.%s::date", SQL.identifier(self.anchor_field))
+                if self.anchor_field == "departure_date"
+                else day(SQL("so.%s", SQL.identifier(self.anchor_field)))
             )
             scope = (
                 SQL("so.id %s", in_pending)
                 if pending
-                else SQL(
-                    "so.date_order < %(end)s AND %(anchor)s >= %(lo)s",
-                    end=hi + timedelta(days=1),
-                    anchor=anchor,
-                    lo=lo,
-                )
+                else SQL("so.date_order < %s AND %s >= %s", hi_ts, anchor, lo)
             )
             return SQL(
                 """SELECT p.commercial_partner_id AS partner_id, 'sale.order' AS res_model,
-                          so.id AS res_id, NULL::date AS cycle, so.date_order::date AS start_date,
-                          %(anchor)s AS anchor_date, so.user_id AS doc_user_id
+                          so.id AS res_id, NULL::date AS cycle, %(order_day)s AS start_date,
+                          %(anchor)s AS anchor_date, so.user_id AS doc_user_id,
+                          so.company_id AS company_id
                      FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
                     WHERE so.state = 'sale' AND %(anchor)s IS NOT NULL
-                      AND (%(c)s::int IS NULL OR so.company_id = %(c)s) AND %(scope)s""",
+                      AND %(company)s AND %(scope)s""",
+                order_day=order_day,
                 anchor=anchor,
-                c=company,
+                company=company_of(SQL("so.company_id")),
                 scope=scope,
             )
         if trigger == "lead_won":
             scope = (
                 SQL("l.id %s", in_pending)
                 if pending
-                else SQL("l.date_closed >= %s AND l.date_closed < %s", lo, hi + timedelta(days=1))
+                else SQL("l.date_closed >= %s AND l.date_closed < %s", lo_ts, hi_ts)
             )
+            closed = day(SQL("l.date_closed"))
             return SQL(
                 """SELECT p.commercial_partner_id AS partner_id, 'crm.lead' AS res_model,
-                          l.id AS res_id, NULL::date AS cycle, l.date_closed::date AS start_date,
-                          l.date_closed::date AS anchor_date, l.user_id AS doc_user_id
+                          l.id AS res_id, NULL::date AS cycle, %(closed)s AS start_date,
+                          %(closed)s AS anchor_date, l.user_id AS doc_user_id,
+                          l.company_id AS company_id
                      FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
                      JOIN res_partner p ON p.id = l.partner_id
                     WHERE l.active AND s.is_won AND l.date_closed IS NOT NULL
-                      AND (%(c)s::int IS NULL OR l.company_id = %(c)s) AND %(scope)s""",
-                c=company,
+                      AND %(company)s AND %(scope)s""",
+                closed=closed,
+                company=company_of(SQL("l.company_id")),
                 scope=scope,
             )
         if trigger == "detractor":
             # A low score, or a complaint: both call for a recovery.
+            reported = day(SQL("c.date_reported"))
             scope, complaint_scope = (
                 (SQL("f.id %s", in_pending), SQL("c.id %s", in_pending))
                 if pending
                 else (
                     SQL("f.date BETWEEN %s AND %s", lo, hi),
-                    SQL("c.date_reported >= %s AND c.date_reported < %s", lo, hi + timedelta(1)),
+                    SQL("c.date_reported >= %s AND c.date_reported < %s", lo_ts, hi_ts),
                 )
             )
             return SQL(
                 """SELECT f.commercial_partner_id AS partner_id,
                           'retention.feedback' AS res_model, f.id AS res_id, NULL::date AS cycle,
-                          f.date AS start_date, f.date AS anchor_date, f.user_id AS doc_user_id
+                          f.date AS start_date, f.date AS anchor_date, f.user_id AS doc_user_id,
+                          f.company_id AS company_id
                      FROM retention_feedback f
-                    WHERE f.nps_category = 'detractor'
-                      AND (%(c)s::int IS NULL OR f.company_id = %(c)s) AND %(scope)s
+                    WHERE f.nps_category = 'detractor' AND %(feedback_company)s AND %(scope)s
                     UNION ALL
                    SELECT c.commercial_partner_id, 'retention.complaint', c.id, NULL::date,
-                          c.date_reported::date, c.date_reported::date, c.user_id
+                          %(reported)s, %(reported)s, c.user_id, c.company_id
                      FROM retention_complaint c
                     WHERE c.state IN ('new', 'in_progress') AND c.commercial_partner_id IS NOT NULL
-                      AND (%(c)s::int IS NULL OR c.company_id = %(c)s) AND %(complaint_scope)s""",
-                c=company,
+                      AND %(complaint_company)s AND %(complaint_scope)s""",
+                feedback_company=company_of(SQL("f.company_id")),
+                complaint_company=company_of(SQL("c.company_id")),
+                reported=reported,
                 scope=scope,
                 complaint_scope=complaint_scope,
             )
         if trigger == "complaint_resolved":
+            resolved = day(SQL("c.date_resolved"))
             scope = (
                 SQL("c.id %s", in_pending)
                 if pending
-                else SQL("c.date_resolved >= %s AND c.date_resolved < %s", lo, hi + timedelta(1))
+                else SQL("c.date_resolved >= %s AND c.date_resolved < %s", lo_ts, hi_ts)
             )
             return SQL(
                 """SELECT c.commercial_partner_id AS partner_id, 'retention.complaint' AS res_model,
-                          c.id AS res_id, NULL::date AS cycle, c.date_resolved::date AS start_date,
-                          c.date_resolved::date AS anchor_date, c.user_id AS doc_user_id
+                          c.id AS res_id, NULL::date AS cycle, %(resolved)s AS start_date,
+                          %(resolved)s AS anchor_date, c.user_id AS doc_user_id,
+                          c.company_id AS company_id
                      FROM retention_complaint c
                     WHERE c.state = 'resolved' AND c.commercial_partner_id IS NOT NULL
-                      AND (%(c)s::int IS NULL OR c.company_id = %(c)s) AND %(scope)s""",
-                c=company,
+                      AND %(company)s AND %(scope)s""",
+                resolved=resolved,
+                company=company_of(SQL("c.company_id")),
                 scope=scope,
             )
         if trigger == "tier_changed":
@@ -229,7 +296,7 @@ class RetentionCadence(models.Model):
             return SQL(
                 """SELECT h.partner_id, 'retention.tier.history' AS res_model, h.id AS res_id,
                           NULL::date AS cycle, h.date AS start_date, h.date AS anchor_date,
-                          NULL::int AS doc_user_id
+                          NULL::int AS doc_user_id, p.company_id AS company_id
                      FROM retention_tier_history h JOIN res_partner p ON p.id = h.partner_id
                     WHERE %(direction)s AND %(company)s AND %(scope)s""",
                 direction=direction,
@@ -248,11 +315,15 @@ class RetentionCadence(models.Model):
             cycle = SQL("p.last_order_date")
             anchor = SQL("(p.last_order_date + %s)", threshold)
             condition = SQL("p.last_order_date IS NOT NULL AND %s > 0", threshold)
-            recent = SQL("%s BETWEEN %s AND %s", anchor, lo, hi)
+            recent = (
+                SQL("%s <= %s", anchor, hi)
+                if lo is None
+                else SQL("%s BETWEEN %s AND %s", anchor, lo, hi)
+            )
         return SQL(
             """SELECT p.id AS partner_id, 'res.partner' AS res_model, p.id AS res_id,
                       %(cycle)s AS cycle, %(cycle)s AS start_date, %(anchor)s AS anchor_date,
-                      NULL::int AS doc_user_id
+                      NULL::int AS doc_user_id, p.company_id AS company_id
                  FROM res_partner p
                 WHERE p.id = p.commercial_partner_id AND p.active AND %(condition)s
                   AND %(company)s AND %(scope)s""",
@@ -267,43 +338,56 @@ class RetentionCadence(models.Model):
         """WITH clauses ending in `occurrences`: every date each step falls on for
         each live trigger, up to `until`. A step repeated before the anchor date
         counts back to the trigger (weekly between booking and departure); one
-        repeated after it counts forward."""
+        repeated after it counts forward. Each date is the first one plus k times
+        the interval (no drift from month ends); a repeated step's occurrences are
+        keyed by their date, so a moved anchor drops and re-creates them rather
+        than shifting done ones."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        floor = self._floor(today)
+        today = self._horizon()[0]
         before = self.template_ids.filtered(lambda s: s.delay_from == "before_plan_date")
         after = self.template_ids - before
         max_before = max([s.delay_count * DAYS_PER_UNIT[s.delay_unit] for s in before], default=0)
         max_after = max([s.delay_count * DAYS_PER_UNIT[s.delay_unit] for s in after], default=0)
-        lo = (floor or today) - timedelta(days=max_after)
+        repeats_forward = any(s.repeat_interval for s in after)
+        lo = None if repeats_forward else today - timedelta(days=CATCH_UP_DAYS + max_after)
         hi = until + timedelta(days=max_before)
         return SQL(
             """
 WITH sources AS (%(sources)s),
 steps AS (
-    SELECT t.id AS step_id, t.working_days_only, t.delay_from = 'before_plan_date' AS before,
+    SELECT t.id AS step_id, COALESCE(t.working_days_only, false) AS working_days_only,
+           t.delay_from = 'before_plan_date' AS before,
            t.retention_action = 'feedback_request' AS sends_request,
            %(offset)s * CASE WHEN t.delay_from = 'before_plan_date' THEN -1 ELSE 1 END AS shift,
-           CASE WHEN t.repeat_interval > 0 THEN %(every)s END AS every
+           CASE WHEN t.repeat_interval > 0 THEN %(every)s END AS every,
+           GREATEST(1, t.repeat_interval * CASE t.repeat_unit WHEN 'days' THEN 1
+                                                               WHEN 'weeks' THEN 7
+                                                               ELSE 28 END) AS min_days
       FROM mail_activity_plan_template t WHERE t.plan_id = %(plan)s
 ),
 occurrences AS (
-    SELECT s.partner_id, s.res_model, s.res_id, s.cycle, s.doc_user_id, st.step_id,
-           st.sends_request,
-           (g.n - 1)::int AS occurrence,
+    SELECT s.partner_id, s.res_model, s.res_id, s.cycle, s.doc_user_id, s.company_id,
+           st.step_id, st.sends_request, st.every IS NOT NULL AS is_repeat,
+           CASE WHEN st.every IS NULL THEN 0 ELSE g.d::date - DATE '2000-01-01' END
+               AS occurrence,
            g.d::date + CASE WHEN NOT st.working_days_only THEN 0
                             WHEN extract(isodow FROM g.d) = 6 THEN 2
                             WHEN extract(isodow FROM g.d) = 7 THEN 1 ELSE 0 END AS date_deadline
       FROM sources s CROSS JOIN steps st
-     CROSS JOIN LATERAL generate_series(
-               s.anchor_date + st.shift,
-               CASE WHEN st.every IS NULL THEN s.anchor_date + st.shift
-                    WHEN st.before THEN s.start_date::timestamp
-                    ELSE %(until)s::timestamp END,
-               CASE WHEN st.every IS NULL THEN interval '1 day'
-                    WHEN st.before THEN -st.every ELSE st.every END
-           ) WITH ORDINALITY AS g(d, n)
-     WHERE g.d >= s.start_date AND (g.n = 1 OR g.d > s.start_date)
+     CROSS JOIN LATERAL (
+            SELECT s.anchor_date + st.shift
+                   + k * COALESCE(st.every, interval '0') * CASE WHEN st.before THEN -1 ELSE 1 END
+                   AS d, k
+              FROM generate_series(0, CASE
+                       WHEN st.every IS NULL THEN 0
+                       WHEN st.before THEN GREATEST(
+                           0, ((s.anchor_date + st.shift)::date - s.start_date) / st.min_days)
+                       ELSE GREATEST(
+                           0, (%(until)s::date - (s.anchor_date + st.shift)::date) / st.min_days)
+                   END) AS k
+           ) g
+     WHERE g.d >= s.start_date AND (g.k = 0 OR g.d > s.start_date)
+       AND (st.every IS NULL OR st.before OR g.d <= %(until)s)
 )""",
             sources=self._sources_sql(lo, hi, pending),
             offset=_interval(SQL("t.delay_count"), SQL("t.delay_unit")),
@@ -312,15 +396,16 @@ occurrences AS (
             until=until,
         )
 
-    def _floor(self, today):
-        return None if self.trigger == "review" else today - timedelta(days=CATCH_UP_DAYS)
-
     def _new_occurrences_where(self, today, until):
-        """New occurrences: due by `until`, not too old, not in the ledger yet,
-        for customers matching the rule's filter."""
-        floor = self._floor(today)
+        """New occurrences: due by `until`, not more than CATCH_UP_DAYS late
+        (but a due account review always), not in the ledger yet, for customers
+        matching the rule's filter."""
+        floor = today - timedelta(days=CATCH_UP_DAYS)
         conditions = [
             SQL("o.date_deadline <= %s", until),
+            SQL("o.date_deadline >= %s", floor)
+            if self.trigger != "review"
+            else SQL("(NOT o.is_repeat OR o.date_deadline >= %s)", floor),
             # A feedback request goes out on its day, not ahead like an activity.
             SQL("(NOT o.sends_request OR o.date_deadline <= %s)", today),
             SQL(
@@ -331,8 +416,6 @@ occurrences AS (
                           = COALESCE(o.cycle, '1970-01-01'::date))"""
             ),
         ]
-        if floor:
-            conditions.append(SQL("o.date_deadline >= %s", floor))
         domain = ast.literal_eval(self.partner_domain or "[]")
         if domain:
             partners = self.env["res.partner"].with_context(active_test=False)._search(domain)
@@ -350,7 +433,8 @@ occurrences AS (
         self.env.cr.execute(
             SQL(
                 """%(occurrences)s
-SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.date_deadline
+SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.date_deadline,
+       o.company_id
   FROM occurrences o
  WHERE %(where)s
  ORDER BY o.date_deadline, o.res_id, o.step_id, o.occurrence""",
@@ -373,11 +457,15 @@ SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.
                                                   res_id, cycle, occurrence, date_deadline,
                                                   state, company_id, create_uid, write_uid,
                                                   create_date, write_date)
-                   SELECT %(cadence)s, v.*, 'planned', %(company)s, %(uid)s, %(uid)s,
+                   SELECT %(cadence)s, v.step_id, v.partner_id, v.res_model, v.res_id, v.cycle,
+                          v.occurrence, v.date_deadline, 'planned',
+                          COALESCE(v.company_id, %(company)s), %(uid)s, %(uid)s,
                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                      FROM unnest(%(steps)s::int[], %(partners)s::int[], %(models)s::varchar[],
                                  %(res_ids)s::int[], %(cycles)s::date[], %(occurrences)s::int[],
-                                 %(dates)s::date[]) AS v
+                                 %(dates)s::date[], %(companies)s::int[])
+                          AS v(step_id, partner_id, res_model, res_id, cycle, occurrence,
+                               date_deadline, company_id)
                    ON CONFLICT DO NOTHING
                    RETURNING id""",
                 cadence=self.id,
@@ -390,6 +478,7 @@ SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.
                 cycles=list(columns[4]),
                 occurrences=list(columns[5]),
                 dates=list(columns[6]),
+                companies=list(columns[7]),
             )
         )
         followups = self.env["retention.followup"].browse(
@@ -527,29 +616,22 @@ SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.
             user._bus_send("mail.activity/updated", {"activity_created": True, "count_diff": count})
 
     def _rendered_notes(self, followups, on_customer, sources):
-        """Each step's note, sanitized as mail.activity would, its {{ placeholders }}
-        filled in from the record the activity is on; on the customer, with a link
-        to the source document."""
-        render = self.env["mail.render.mixin"]
+        """Each step's note, sanitized as mail.activity would, its
+        {{ object.field }} placeholders filled in from the record the activity is
+        on; on the customer, with a link to the source document."""
         sanitize = self.env["mail.activity"]._fields["note"].convert_to_column
         notes = {}
         by_step = defaultdict(lambda: self.env["retention.followup"])
         for followup in followups:
             by_step[followup.step_id] |= followup
         for step, step_followups in by_step.items():
-            note = step.note or ""
+            note = Markup(sanitize(step.note or "", self.env["mail.activity"]) or "")
             targets = {f.id: f.partner_id.id if on_customer else f.res_id for f in step_followups}
-            if "{{" in note:
-                rendered = render._render_template(
-                    note, self.res_model, list(set(targets.values())), engine="inline_template"
-                )
-                bodies = {
-                    target: Markup(sanitize(body, self.env["mail.activity"]) or "")
-                    for target, body in rendered.items()
-                }
-            else:
-                clean = Markup(sanitize(note, self.env["mail.activity"]) or "")
-                bodies = dict.fromkeys(targets.values(), clean)
+            records = self.env[self.res_model].browse(list(set(targets.values())))
+            bodies = {
+                record.id: _fill_placeholders(note, record) if "{{" in note else note
+                for record in records
+            }
             for followup in step_followups:
                 body = bodies[targets[followup.id]]
                 source = sources.get((followup.res_model, followup.res_id))
@@ -564,6 +646,14 @@ SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.
         whose anchor date moved get the new date."""
         self.ensure_one()
         self.env.flush_all()
+        # An activity deleted behind the ORM's back (a cascade) ends its follow-up.
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_followup SET state = 'cancelled'
+                    WHERE cadence_id = %s AND state = 'planned' AND activity_id IS NULL""",
+                self.id,
+            )
+        )
         until = self._horizon()[1]
         self.env.cr.execute(
             SQL(
@@ -603,7 +693,7 @@ SELECT f.id, f.activity_id, o.date_deadline
         """What the next run(s) would create in the next PREVIEW_DAYS days."""
         self.ensure_one()
         self.env.flush_all()
-        today = fields.Date.context_today(self)
+        today = self._horizon()[0]
         until = today + timedelta(days=PREVIEW_DAYS)
         self.env.cr.execute(
             SQL(
@@ -611,11 +701,12 @@ SELECT f.id, f.activity_id, o.date_deadline
 SELECT o.date_deadline, o.partner_id, o.step_id, o.res_model, o.res_id, o.doc_user_id,
        count(*) OVER ()
   FROM occurrences o
- WHERE %(where)s
+ WHERE %(where)s AND (o.company_id IS NULL OR o.company_id = ANY(%(companies)s))
  ORDER BY o.date_deadline, o.partner_id, o.step_id
  LIMIT %(limit)s""",
                 occurrences=self._occurrences_sql(until),
                 where=self._new_occurrences_where(today, until),
+                companies=self.env.companies.ids,
                 limit=PREVIEW_ROWS,
             )
         )

@@ -250,6 +250,59 @@ class TestCadenceTriggers(CadenceCase):
 
 
 @tagged("post_install", "-at_install")
+class TestCadenceRepeats(CadenceCase):
+    def test_monthly_repeat_after_the_anchor_keeps_month_ends(self):
+        self._rule(
+            "inactivity",
+            [
+                {
+                    "summary": "Still missing you",
+                    "delay_from": "after_plan_date",
+                    "repeat_interval": 1,
+                    "repeat_unit": "months",
+                }
+            ],
+            inactivity_days=90,
+        )
+        customer = self._customer("Gone quiet", user_id=self.rep.id)
+        with freeze_time("2029-11-02 10:00:00"):
+            self._sell(customer, 100)  # inactive from 2030-01-31
+        for day in ("2030-01-31", "2030-02-28", "2030-03-31"):
+            with freeze_time(f"{day} 09:00:00"):
+                self._run()
+        self.assertEqual(self._dates(customer), ["2030-01-31", "2030-02-28", "2030-03-31"])
+
+    @freeze_time("2030-03-04 10:00:00")
+    def test_a_cadence_plan_launched_by_hand_assigns_the_salesperson(self):
+        rule = self._on(DAY248)
+        order = self._sell(self._customer("By hand", user_id=self.rep.id), 100)
+        step = rule.template_ids[0]
+        result = step._determine_responsible(self.env["res.users"], order)
+        self.assertEqual(result, {"responsible": self.rep, "error": False})
+
+    @freeze_time("2030-03-04 10:00:00")
+    def test_placeholders_follow_fields_only(self):
+        self._rule(
+            "sale_confirmed",
+            [
+                {
+                    "summary": "Hi",
+                    "delay_count": 1,
+                    "delay_from": "after_plan_date",
+                    "note": "<p>{{ object.user_id.name }} / {{ object.env.ref('base.user_root') }}"
+                    " / {{ object.user_id.password }}</p>",
+                }
+            ],
+        )
+        customer = self._customer("Safe notes", user_id=self.rep.id)
+        self._sell(customer, 100)
+        self._run()
+        note = str(self._activities(customer).note)
+        self.assertIn(self.rep.name, note)
+        self.assertIn("object.env.ref", note, "code is not run")
+
+
+@tagged("post_install", "-at_install")
 class TestCadenceResponsible(CadenceCase):
     @freeze_time("2030-03-04 10:00:00")
     def test_salesperson_then_document_user_then_fallback_or_fixed_user(self):

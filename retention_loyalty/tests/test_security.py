@@ -122,3 +122,62 @@ class TestRetentionSecurity(RetentionCase):
         visible = self.env["retention.feedback"].with_user(self.rep).search([])
         self.assertIn(self.feedback, visible)
         self.assertNotIn(foreign, visible)
+
+
+@tagged("post_install", "-at_install")
+class TestCadenceSecurity(RetentionCase):
+    """Retention admins write cadence rules (and so their plans), nothing more;
+    reps read rules but neither change nor run them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rep = new_test_user(
+            cls.env, login="rl_cad_rep", groups="sales_team.group_sale_salesman"
+        )
+        cls.admin = new_test_user(
+            cls.env,
+            login="rl_cad_admin",
+            groups="base.group_user,retention_loyalty.group_retention_manager",
+        )
+        cls.rule = cls.env.ref("retention_loyalty.cadence_after_sale_248")
+
+    def test_retention_admin_edits_rules_but_not_other_plans(self):
+        Cadence = self.env["retention.cadence"].with_user(self.admin)
+        rule = Cadence.create(
+            {
+                "name": "Admin's rule",
+                "trigger": "sale_confirmed",
+                "template_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                            "summary": "Call",
+                            "delay_count": 1,
+                            "delay_from": "after_plan_date",
+                        },
+                    )
+                ],
+            }
+        )
+        rule.write(
+            {"name": "Renamed", "template_ids": [(1, rule.template_ids.id, {"delay_count": 3})]}
+        )
+        self.assertEqual(rule.template_ids.delay_count, 3)
+        other_plan = self.env["mail.activity.plan"].create(
+            {"name": "Onboarding", "res_model": "res.partner"}
+        )
+        with self.assertRaises(AccessError):
+            other_plan.with_user(self.admin).write({"name": "Hijacked"})
+        rule.unlink()
+
+    def test_rep_reads_rules_but_cannot_change_or_run_them(self):
+        self.assertEqual(self.rule.with_user(self.rep).name, "After-sale 2-4-8")
+        with self.assertRaises(AccessError):
+            self.rule.with_user(self.rep).write({"name": "Mine"})
+        with self.assertRaises(AccessError):
+            self.rule.with_user(self.rep).action_run_now()
+        with self.assertRaises(AccessError):
+            self.rule.plan_id.with_user(self.rep).write({"name": "Mine"})
