@@ -286,13 +286,7 @@ class ResPartner(models.Model):
 
     def action_log_complaint(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log Complaint"),
-            "res_model": "retention.complaint",
-            "view_mode": "form",
-            "context": {"default_partner_id": self.id},
-        }
+        return self.env["retention.complaint"]._action_log({"partner_id": self.id})
 
     def action_view_complaints(self):
         self.ensure_one()

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
+
+from .retention_feedback import check_effort_score
 
 DEFAULT_TARGET_HOURS = 48
 COMPLAINT_STATES = [
@@ -157,13 +159,7 @@ class RetentionComplaint(models.Model):
     @api.constrains("effort_score")
     def _check_effort_score(self):
         for complaint in self:
-            if complaint.effort_score and not 1 <= complaint.effort_score <= 7:  # noqa: PLR2004
-                raise ValidationError(
-                    self.env._(
-                        "A customer-effort score goes from 1 to 7 (got %(score)s).",
-                        score=complaint.effort_score,
-                    )
-                )
+            check_effort_score(self.env, complaint.effort_score)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -188,6 +184,17 @@ class RetentionComplaint(models.Model):
         if "state" in vals:
             self.env["retention.cadence"]._trigger_scheduling()
         return result
+
+    @api.model
+    def _action_log(self, defaults):
+        """The form of a new complaint, prefilled (from a customer or an order)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Complaint"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "context": {f"default_{field}": value for field, value in defaults.items()},
+        }
 
     def action_start(self):
         self.filtered(lambda c: c.state == "new").write({"state": "in_progress"})

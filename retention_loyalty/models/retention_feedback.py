@@ -7,6 +7,17 @@ NPS_CATEGORIES = [
     ("passive", "Passive"),
     ("promoter", "Promoter"),
 ]
+EFFORT_MIN, EFFORT_MAX = 1, 7
+
+
+def check_effort_score(env, score):
+    """Customer effort (CES) goes from 1 (very hard) to 7 (very easy); empty is fine."""
+    if score and not EFFORT_MIN <= score <= EFFORT_MAX:
+        raise ValidationError(
+            env._("A customer-effort score goes from 1 to 7 (got %(score)s).", score=score)
+        )
+
+
 # Contribution of one answer to the Net Promoter Score: its average is the NPS.
 NPS_POINTS = {"detractor": -100, "passive": 0, "promoter": 100}
 
@@ -122,13 +133,7 @@ class RetentionFeedback(models.Model):
                     "A satisfaction score goes from 0 to 10 (got %(score)s).", score=vals["score"]
                 )
             )
-        if vals.get("effort_score") and not 1 <= vals["effort_score"] <= 7:  # noqa: PLR2004
-            raise ValidationError(
-                self.env._(
-                    "A customer-effort score goes from 1 to 7 (got %(score)s).",
-                    score=vals["effort_score"],
-                )
-            )
+        check_effort_score(self.env, vals.get("effort_score"))
 
     @api.model_create_multi
     def create(self, vals_list):

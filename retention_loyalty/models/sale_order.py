@@ -31,15 +31,11 @@ class SaleOrder(models.Model):
 
     def action_log_complaint(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log Complaint"),
-            "res_model": "retention.complaint",
-            "view_mode": "form",
-            "context": {
-                "default_partner_id": self.partner_id.id,
-                "default_sale_order_id": self.id,
-                "default_product_id": self.order_line.product_id[:1].id,
-                "default_company_id": self.company_id.id,
-            },
-        }
+        return self.env["retention.complaint"]._action_log(
+            {
+                "partner_id": self.partner_id.id,
+                "sale_order_id": self.id,
+                "product_id": self.order_line.product_id[:1].id,
+                "company_id": self.company_id.id,
+            }
+        )

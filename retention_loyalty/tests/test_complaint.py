@@ -48,6 +48,19 @@ class TestComplaints(CadenceCase):
         self.assertEqual(complaint.user_id, self.rep, "the customer's salesperson owns it")
         self.assertEqual(self.customer.open_complaint_count, 1)
 
+    def test_log_a_complaint_from_a_customer_or_an_order(self):
+        order = self._sell(self.customer, 100)
+        action = order.action_log_complaint()
+        complaint = self.env["retention.complaint"].with_context(action["context"]).create(
+            {"name": "Wobbly leg"}
+        )
+        self.assertEqual(complaint.partner_id, self.customer)
+        self.assertEqual(complaint.sale_order_id, order)
+        self.assertEqual(complaint.product_id, self.product)
+        context = self.customer.action_log_complaint()["context"]
+        self.assertEqual(context, {"default_partner_id": self.customer.id})
+        self.assertEqual(self.customer.open_complaint_count, 1)
+
     def test_taxonomy_resolution_time_and_on_time_share(self):
         shipped = self.env["ir.model.data"].search(
             [("module", "=", "retention_loyalty"), ("model", "=", "retention.complaint.category")]
