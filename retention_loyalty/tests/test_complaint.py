@@ -51,8 +51,10 @@ class TestComplaints(CadenceCase):
     def test_log_a_complaint_from_a_customer_or_an_order(self):
         order = self._sell(self.customer, 100)
         action = order.action_log_complaint()
-        complaint = self.env["retention.complaint"].with_context(action["context"]).create(
-            {"name": "Wobbly leg"}
+        complaint = (
+            self.env["retention.complaint"]
+            .with_context(action["context"])
+            .create({"name": "Wobbly leg"})
         )
         self.assertEqual(complaint.partner_id, self.customer)
         self.assertEqual(complaint.sale_order_id, order)
