@@ -53,7 +53,7 @@ class TestComplaints(CadenceCase):
         action = order.action_log_complaint()
         complaint = (
             self.env["retention.complaint"]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"name": "Wobbly leg"})
         )
         self.assertEqual(complaint.partner_id, self.customer)
