@@ -1,6 +1,6 @@
 {
     "name": "Retention & Loyalty",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "summary": "Keep customers: loyalty tiers, satisfaction and effort, "
     "advocates, referrals, complaints, account reviews and follow-up cadences",
@@ -9,7 +9,7 @@
     "maintainers": ["retention-loyalty"],
     "development_status": "Alpha",
     "license": "LGPL-3",
-    "depends": ["contacts", "mail", "crm", "sale_management"],
+    "depends": ["contacts", "mail", "crm", "sale_management", "digest"],
     "data": [
         "security/retention_security.xml",
         "security/ir.model.access.csv",
@@ -20,6 +20,7 @@
         "data/retention_review_question_data.xml",
         "data/retention_complaint_category_data.xml",
         "data/mail_template_data.xml",
+        "data/digest_data.xml",
         "views/retention_tier_views.xml",
         "views/retention_feedback_views.xml",
         "views/res_partner_views.xml",
@@ -31,6 +32,8 @@
         "views/retention_complaint_views.xml",
         "views/retention_feedback_request_views.xml",
         "views/retention_feedback_templates.xml",
+        "views/digest_digest_views.xml",
+        "report/retention_report_views.xml",
         "views/mail_activity_type_views.xml",
         "views/res_config_settings_views.xml",
         "views/retention_menus.xml",

@@ -19,3 +19,4 @@ from . import retention_account_review_answer
 from . import retention_complaint_category
 from . import retention_complaint
 from . import retention_feedback_request
+from . import digest_digest

@@ -10,3 +10,4 @@ from . import test_settings
 from . import test_ui
 from . import test_complaint
 from . import test_feedback_request
+from . import test_reports

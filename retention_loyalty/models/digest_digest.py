@@ -1,0 +1,114 @@
+from odoo import fields, models
+from odoo.exceptions import AccessError
+
+
+class DigestDigest(models.Model):
+    _inherit = "digest.digest"
+
+    kpi_retention_nps = fields.Boolean("Net Promoter Score")
+    kpi_retention_nps_value = fields.Integer(compute="_compute_kpi_retention_nps_value")
+    kpi_retention_new_advocates = fields.Boolean("New Advocates")
+    kpi_retention_new_advocates_value = fields.Integer(
+        compute="_compute_kpi_retention_new_advocates_value"
+    )
+    kpi_retention_open_complaints = fields.Boolean("Open Complaints")
+    kpi_retention_open_complaints_value = fields.Integer(
+        compute="_compute_kpi_retention_open_complaints_value"
+    )
+    kpi_retention_overdue_followups = fields.Boolean("Overdue Follow-ups")
+    kpi_retention_overdue_followups_value = fields.Integer(
+        compute="_compute_kpi_retention_overdue_followups_value"
+    )
+
+    def _retention_check_access(self):
+        if not self.env.user.has_group("retention_loyalty.group_retention_user"):
+            raise AccessError(
+                self.env._("Do not have access, skip this data for user's digest email")
+            )
+
+    def _compute_kpi_retention_nps_value(self):
+        """NPS of the answers of the period: the average of +100 / 0 / -100."""
+        self._retention_check_access()
+        start, end, companies = self._get_kpi_compute_parameters()
+        values = dict(
+            self.env["retention.feedback"]._read_group(
+                [("company_id", "in", companies.ids), ("date", ">=", start), ("date", "<", end)],
+                ["company_id"],
+                ["nps_points:avg"],
+            )
+        )
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.kpi_retention_nps_value = round(values.get(company, 0) or 0)
+
+    def _compute_kpi_retention_new_advocates_value(self):
+        """Advocates whose latest answer falls in the period."""
+        self._retention_check_access()
+        start, end, companies = self._get_kpi_compute_parameters()
+        values = dict(
+            self.env["res.partner"]._read_group(
+                [
+                    ("advocacy_stage", "=", "advocate"),
+                    ("last_feedback_date", ">=", start),
+                    ("last_feedback_date", "<", end),
+                    ("company_id", "in", [*companies.ids, False]),
+                ],
+                ["company_id"],
+                ["__count"],
+            )
+        )
+        shared = values.get(self.env["res.company"], 0)
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.kpi_retention_new_advocates_value = values.get(company, 0) + shared
+
+    def _compute_kpi_retention_open_complaints_value(self):
+        self._retention_check_access()
+        self._calculate_company_based_kpi(
+            "retention.complaint",
+            "kpi_retention_open_complaints_value",
+            date_field="date_reported",
+            additional_domain=[("state", "in", ("new", "in_progress"))],
+        )
+
+    def _compute_kpi_retention_overdue_followups_value(self):
+        """Cadence follow-ups past their date and not done, whenever scheduled."""
+        self._retention_check_access()
+        companies = self._get_kpi_compute_parameters()[2]
+        values = dict(
+            self.env["retention.followup"]._read_group(
+                [
+                    ("state", "=", "planned"),
+                    ("activity_id", "!=", False),
+                    ("date_deadline", "<", fields.Date.context_today(self)),
+                    ("company_id", "in", [*companies.ids, False]),
+                ],
+                ["company_id"],
+                ["__count"],
+            )
+        )
+        shared = values.get(self.env["res.company"], 0)
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.kpi_retention_overdue_followups_value = values.get(company, 0) + shared
+
+    def _compute_kpis_actions(self, company, user):
+        actions = super()._compute_kpis_actions(company, user)
+        menu = self.env.ref("retention_loyalty.menu_retention_root").id
+        actions.update(
+            {
+                "kpi_retention_nps": (
+                    f"retention_loyalty.action_retention_nps_report?menu_id={menu}"
+                ),
+                "kpi_retention_new_advocates": (
+                    f"retention_loyalty.action_retention_advocates?menu_id={menu}"
+                ),
+                "kpi_retention_open_complaints": (
+                    f"retention_loyalty.action_retention_complaint?menu_id={menu}"
+                ),
+                "kpi_retention_overdue_followups": (
+                    f"retention_loyalty.action_retention_compliance_report?menu_id={menu}"
+                ),
+            }
+        )
+        return actions

@@ -1,0 +1,5 @@
+from . import retention_nps_report
+from . import retention_loyalty_matrix
+from . import retention_churn_report
+from . import retention_referral_report
+from . import retention_compliance_report

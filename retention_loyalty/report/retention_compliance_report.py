@@ -1,0 +1,55 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+COMPLIANCE = [
+    ("on_time", "Done on time"),
+    ("late", "Done late"),
+    ("overdue", "Overdue"),
+    ("planned", "Planned"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class RetentionComplianceReport(models.Model):
+    """Did the reps follow the cadences? Each scheduled follow-up, done on
+    time, done late, overdue or still planned."""
+
+    _name = "retention.compliance.report"
+    _description = "Cadence Compliance"
+    _auto = False
+    _order = "date_deadline desc"
+
+    user_id = fields.Many2one("res.users", "Rep", readonly=True)
+    cadence_id = fields.Many2one("retention.cadence", "Rule", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    date_deadline = fields.Date("Due Date", readonly=True)
+    date_done = fields.Date("Done On", readonly=True)
+    compliance = fields.Selection(COMPLIANCE, readonly=True)
+    on_time = fields.Integer(
+        "On Time (%)", readonly=True, aggregator="avg", help="Average: share done on time."
+    )
+    days_late = fields.Integer(readonly=True, aggregator="avg")
+    company_id = fields.Many2one("res.company", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """CREATE OR REPLACE VIEW %s AS (
+                   SELECT f.id, f.user_id, f.cadence_id, f.partner_id, f.date_deadline,
+                          f.date_done, f.company_id,
+                          CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline
+                                    THEN 'on_time'
+                               WHEN f.state = 'done' THEN 'late'
+                               WHEN f.state = 'cancelled' THEN 'cancelled'
+                               WHEN f.date_deadline < CURRENT_DATE THEN 'overdue'
+                               ELSE 'planned' END AS compliance,
+                          CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline THEN 100
+                               ELSE 0 END AS on_time,
+                          GREATEST(0, COALESCE(f.date_done, CURRENT_DATE) - f.date_deadline)
+                              AS days_late
+                     FROM retention_followup f
+                    WHERE f.state <> 'cancelled' OR f.activity_id IS NOT NULL)""",
+                SQL.identifier(self._table),
+            )
+        )

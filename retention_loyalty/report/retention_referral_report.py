@@ -1,0 +1,60 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class RetentionReferralReport(models.Model):
+    """What each referrer brought: direct referrals and whole chains
+    (referrals of referrals), with what those customers bought."""
+
+    _name = "retention.referral.report"
+    _description = "Referral Revenue"
+    _auto = False
+    _order = "chain_revenue desc, chain_count desc"
+
+    partner_id = fields.Many2one("res.partner", "Referrer", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    advocacy_stage = fields.Selection(related="partner_id.advocacy_stage")
+    direct_count = fields.Integer("Direct Referrals", readonly=True)
+    chain_count = fields.Integer("Referrals in the Chain", readonly=True)
+    depth = fields.Integer("Chain Depth", readonly=True, aggregator="max")
+    direct_revenue = fields.Float("Direct Referral Revenue", readonly=True)
+    chain_revenue = fields.Float("Chain Revenue", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """CREATE OR REPLACE VIEW %s AS (
+                   WITH RECURSIVE edges AS (
+                       SELECT ref.commercial_partner_id AS referrer_id, c.id AS referee_id
+                         FROM res_partner c JOIN res_partner ref ON ref.id = c.referred_by_id
+                        WHERE c.id = c.commercial_partner_id
+                   ), chain AS (
+                       SELECT referrer_id AS root_id, referee_id, 1 AS depth FROM edges
+                        UNION ALL
+                       SELECT chain.root_id, edges.referee_id, chain.depth + 1
+                         FROM chain JOIN edges ON edges.referrer_id = chain.referee_id
+                        WHERE chain.depth < 20
+                   ), revenue AS (
+                       SELECT buyer.commercial_partner_id AS partner_id,
+                              SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+                                  AS amount
+                         FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
+                        WHERE o.state = 'sale'
+                          AND buyer.commercial_partner_id IN (SELECT referee_id FROM chain)
+                     GROUP BY buyer.commercial_partner_id
+                   )
+                   SELECT p.id, p.id AS partner_id, p.user_id, p.company_id,
+                          COUNT(*) FILTER (WHERE chain.depth = 1) AS direct_count,
+                          COUNT(DISTINCT chain.referee_id) AS chain_count,
+                          MAX(chain.depth) AS depth,
+                          COALESCE(SUM(r.amount) FILTER (WHERE chain.depth = 1), 0)
+                              AS direct_revenue,
+                          COALESCE(SUM(r.amount), 0) AS chain_revenue
+                     FROM chain JOIN res_partner p ON p.id = chain.root_id
+                LEFT JOIN revenue r ON r.partner_id = chain.referee_id
+                 GROUP BY p.id)""",
+                SQL.identifier(self._table),
+            )
+        )
