@@ -68,6 +68,13 @@ class ResConfigSettings(models.TransientModel):
         default=30,
         help="A customer asked for feedback is not asked again during this period.",
     )
+    retention_churn_days = fields.Integer(
+        string="Churn Risk After (days)",
+        config_parameter="retention_loyalty.churn_days",
+        default=90,
+        help="For customers with one order (no usual interval yet): days without an order "
+        "after which they show in Churn Risk.",
+    )
     retention_complaint_target_hours = fields.Integer(
         string="Resolve Complaints Within (hours)",
         config_parameter="retention_loyalty.complaint_target_hours",
@@ -110,6 +117,7 @@ class ResConfigSettings(models.TransientModel):
         "retention_feedback_valid_days",
         "retention_feedback_quiet_days",
         "retention_complaint_target_hours",
+        "retention_churn_days",
     )
     def _check_retention_cadence_settings(self):
         for settings in self:
@@ -140,6 +148,7 @@ class ResConfigSettings(models.TransientModel):
                 settings.retention_feedback_valid_days > 0
                 and settings.retention_feedback_quiet_days >= 0
                 and settings.retention_complaint_target_hours > 0
+                and settings.retention_churn_days > 0
             ):
                 raise ValidationError(
                     self.env._(

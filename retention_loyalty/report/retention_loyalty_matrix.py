@@ -3,11 +3,12 @@ from odoo.tools import SQL
 
 from ..models.retention_feedback import NPS_CATEGORIES
 
+# Keys sort in the matrix's reading order.
 BUYING = [
-    ("none", "No order"),
-    ("once", "One order"),
-    ("repeat", "Repeat buyer (2-5)"),
-    ("frequent", "Frequent buyer (6+)"),
+    ("0_none", "No order"),
+    ("1_once", "One order"),
+    ("2_repeat", "Repeat buyer (2-5)"),
+    ("3_frequent", "Frequent buyer (6+)"),
 ]
 
 
@@ -33,6 +34,7 @@ class RetentionLoyaltyMatrix(models.Model):
         readonly=True,
         help="Buys again and again, but is not a promoter: may leave silently.",
     )
+    customer_count = fields.Integer("Customers", readonly=True)
     order_count = fields.Integer("Orders (window)", readonly=True)
     revenue = fields.Float("Revenue (window)", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -43,14 +45,14 @@ class RetentionLoyaltyMatrix(models.Model):
             SQL(
                 """CREATE OR REPLACE VIEW %s AS (
                    SELECT p.id, p.id AS partner_id, p.user_id, p.loyalty_tier_id AS tier_id,
-                          CASE WHEN COALESCE(p.loyalty_order_count, 0) = 0 THEN 'none'
-                               WHEN p.loyalty_order_count = 1 THEN 'once'
-                               WHEN p.loyalty_order_count <= 5 THEN 'repeat'
-                               ELSE 'frequent' END AS buying,
+                          CASE WHEN COALESCE(p.loyalty_order_count, 0) = 0 THEN '0_none'
+                               WHEN p.loyalty_order_count = 1 THEN '1_once'
+                               WHEN p.loyalty_order_count <= 5 THEN '2_repeat'
+                               ELSE '3_frequent' END AS buying,
                           COALESCE(p.nps_category, 'unknown') AS satisfaction,
                           COALESCE(p.loyalty_order_count, 0) > 1
                               AND p.nps_category IN ('passive', 'detractor') AS is_vulnerable,
-                          COALESCE(p.loyalty_order_count, 0) AS order_count,
+                          1 AS customer_count, COALESCE(p.loyalty_order_count, 0) AS order_count,
                           COALESCE(p.loyalty_revenue, 0) AS revenue, p.company_id
                      FROM res_partner p
                     WHERE p.id = p.commercial_partner_id AND p.active

@@ -58,10 +58,12 @@ class TestRetentionReports(RetentionCase):
     def test_loyalty_matrix_puts_the_vulnerable_repeat_buyer_apart(self):
         rows = {row.partner_id: row for row in self._rows("retention.loyalty.matrix")}
         vulnerable = rows[self.vulnerable]
-        self.assertEqual((vulnerable.buying, vulnerable.satisfaction), ("repeat", "detractor"))
+        self.assertEqual((vulnerable.buying, vulnerable.satisfaction), ("2_repeat", "detractor"))
         self.assertTrue(vulnerable.is_vulnerable)
         self.assertEqual(vulnerable.revenue, 600)
-        self.assertEqual((rows[self.fan].buying, rows[self.fan].satisfaction), ("once", "promoter"))
+        self.assertEqual(
+            (rows[self.fan].buying, rows[self.fan].satisfaction), ("1_once", "promoter")
+        )
         self.assertFalse(rows[self.fan].is_vulnerable)
         self.assertEqual(rows[self.middle].satisfaction, "unknown")
         self.assertNotIn(self.root, rows, "no order, no answer: not a customer yet")
@@ -73,8 +75,8 @@ class TestRetentionReports(RetentionCase):
             [("partner_id", "in", self.fixture.ids)], ["buying", "satisfaction"], ["revenue:sum"]
         )
         cells = {(buying, satisfaction): revenue for buying, satisfaction, revenue in groups}
-        self.assertEqual(cells["repeat", "detractor"], 600)
-        self.assertEqual(cells["repeat", "promoter"], 1000, "Drifting Away: 400 + 600")
+        self.assertEqual(cells["2_repeat", "detractor"], 600)
+        self.assertEqual(cells["2_repeat", "promoter"], 1000, "Drifting Away: 400 + 600")
 
     def test_churn_risk_ranks_by_revenue_and_schedules_a_call(self):
         rows = self._rows("retention.churn.report")
@@ -87,6 +89,12 @@ class TestRetentionReports(RetentionCase):
         activity = self.drifting.activity_ids
         self.assertEqual(activity.user_id, self.rep2)
         self.assertIn("150 days", activity.summary)
+
+    def test_churn_threshold_for_one_time_buyers_comes_from_the_settings(self):
+        self.assertNotIn(self.fan, self._rows("retention.churn.report").partner_id)
+        self.env["ir.config_parameter"].set_param("retention_loyalty.churn_days", 3)
+        row = self._rows("retention.churn.report", self.fan)
+        self.assertEqual((row.days_since, row.days_overdue, row.revenue_at_risk), (5, 2, 300))
 
     def test_referral_revenue_counts_whole_chains(self):
         rows = {row.partner_id: row for row in self._rows("retention.referral.report")}
