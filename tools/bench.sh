@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench: the cadence engine on 10,000 newly confirmed orders, in a throwaway
-# database; one line per figure, all of them in .state/bench/cadence.json.
+# make bench: the cadence engine on 10,000 newly confirmed orders, then the
+# reports on 100,000 generated customers, in a throwaway database; one line per
+# figure, all of them in .state/bench/bench.json.
 source "$(dirname "$0")/env.sh"
 ensure_all
 ORDERS=${BENCH_ORDERS:-10000}
@@ -22,10 +23,13 @@ first=$(load run)
 say "cadence cron, rerun with nothing new"
 rerun=$(load run)
 check=$(load check)
+say "reports on ${BENCH_CUSTOMERS:-100000} generated customers (bulk SQL, then the loyalty cron)"
+reports=$("$VENV/bin/python" "$REPO_DIR/tools/report_load.py" -c "$ODOO_CONF" -d "$DB" \
+    --customers "${BENCH_CUSTOMERS:-100000}")
 
-"$VENV/bin/python" - "$OUT/cadence.json" "$setup" "$first" "$rerun" "$check" <<'PY'
+"$VENV/bin/python" - "$OUT/bench.json" "$setup" "$first" "$rerun" "$check" "$reports" <<'PY'
 import json, sys
-path, setup, first, rerun, check = sys.argv[1], *map(json.loads, sys.argv[2:])
+path, setup, first, rerun, check, reports = sys.argv[1], *map(json.loads, sys.argv[2:])
 assert check["followups"] == check["distinct_followups"] == check["activities"], check
 figures = {
     "orders": setup["orders"],
@@ -38,6 +42,10 @@ figures = {
     "rerun_seconds": rerun["seconds"],
     "rerun_queries": rerun["queries"],
     "peak_rss_mb": first["peak_rss_mb"],
+    "report_customers": reports["customers"],
+    "profile_recompute_seconds": reports["profile_recompute_seconds"],
+    **{f"report_{model.split('.', 1)[1].replace('.', '_')}_seconds": figure["seconds"]
+       for model, figure in reports["reports"].items()},
 }
 for key, value in figures.items():
     print(f"{key:24} {value}")
