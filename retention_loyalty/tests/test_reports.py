@@ -55,6 +55,18 @@ class TestRetentionReports(RetentionCase):
         )
         self.assertEqual(sum(count for _month, _category, count in by_month), 3)
 
+    def test_reports_stay_in_their_company(self):
+        other = self.env["res.company"].create({"name": "Other Retail Co"})
+        outsider = self._customer("Other Company Customer", company_id=other.id)
+        self._answer(outsider, 2, company_id=other.id)
+        self.env.flush_all()
+        rep_view = self.env["retention.nps.report"].with_user(self.rep)
+        self.assertTrue(self._rows("retention.nps.report", outsider))
+        self.assertFalse(rep_view.search([("partner_id", "=", outsider.id)]))
+        self.assertEqual(len(rep_view.search([("partner_id", "in", self.fixture.ids)])), 3)
+        matrix = self.env["retention.loyalty.matrix"].with_user(self.rep)
+        self.assertFalse(matrix.search([("partner_id", "=", outsider.id)]))
+
     def test_loyalty_matrix_puts_the_vulnerable_repeat_buyer_apart(self):
         rows = {row.partner_id: row for row in self._rows("retention.loyalty.matrix")}
         vulnerable = rows[self.vulnerable]
