@@ -91,10 +91,12 @@ class RetentionFeedbackController(http.Controller):
         number = self._number(score, 0, 10)
         if number is None:
             return self._bad_input()
-        # One click in the e-mail records the score; the page then offers the rest.
-        feedback = feedback_request._record_answer(number)
+        # A GET records nothing (mail scanners open every link): the page saves
+        # the clicked score by itself (a POST), then offers effort and comment.
+        feedback = feedback_request.feedback_id
         return request.render(
-            "retention_loyalty.feedback_page_details", {**values, "feedback": feedback}
+            "retention_loyalty.feedback_page_details",
+            {**values, "feedback": feedback, "score": number},
         )
 
     @http.route(

@@ -146,14 +146,15 @@ class ResConfigSettings(models.TransientModel):
                 )
             if not (
                 settings.retention_feedback_valid_days > 0
-                and settings.retention_feedback_quiet_days >= 0
+                and settings.retention_feedback_quiet_days > 0
                 and settings.retention_complaint_target_hours > 0
                 and settings.retention_churn_days > 0
             ):
                 raise ValidationError(
                     self.env._(
-                        "Feedback links must stay valid at least a day, and complaints need "
-                        "a resolution target of at least an hour."
+                        "Feedback links must stay valid at least a day, customers may be asked "
+                        "again after a day at the earliest, complaints need a resolution "
+                        "target of at least an hour and churn risk starts after a day or more."
                     )
                 )
             if not 0 <= settings.retention_cadence_horizon_days <= MAX_HORIZON_DAYS:

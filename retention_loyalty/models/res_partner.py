@@ -93,7 +93,9 @@ class ResPartner(models.Model):
     review_count = fields.Integer(compute="_compute_review_count")
     complaint_ids = fields.One2many("retention.complaint", "commercial_partner_id", "Complaints")
     open_complaint_count = fields.Integer(
-        "Open Complaints", compute="_compute_open_complaint_count", store=True
+        "Open Complaints",
+        compute="_compute_open_complaint_count",
+        search="_search_open_complaint_count",
     )
     order_interval_days = fields.Integer(
         "Usual Days Between Orders",
@@ -105,7 +107,30 @@ class ResPartner(models.Model):
     def _compute_loyalty_currency_id(self):
         self.loyalty_currency_id = self.env.company.currency_id
 
-    @api.depends("complaint_ids.state")
+    def _search_open_complaint_count(self, operator, value):
+        """Customers (and their contacts) by number of open complaints."""
+        if operator not in ("=", "!=", "<", "<=", ">", ">="):
+            return NotImplemented
+        counts = self.env["retention.complaint"]._read_group(
+            [("state", "in", ("new", "in_progress"))], ["commercial_partner_id"], ["__count"]
+        )
+        ops = {
+            "=": lambda a, b: a == b,
+            "!=": lambda a, b: a != b,
+            "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b,
+            ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b,
+        }
+        with_complaints = [partner.id for partner, count in counts]
+        matching = [partner.id for partner, count in counts if ops[operator](count, value)]
+        if ops[operator](0, value):  # customers without open complaint match too
+            return [
+                "!",
+                ("commercial_partner_id", "in", list(set(with_complaints) - set(matching))),
+            ]
+        return [("commercial_partner_id", "in", matching)]
+
     def _compute_open_complaint_count(self):
         counts = dict(
             self.env["retention.complaint"]._read_group(

@@ -1,9 +1,9 @@
 import secrets
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 DEFAULT_VALID_DAYS = 14
 DEFAULT_QUIET_DAYS = 30
@@ -86,8 +86,8 @@ class RetentionFeedbackRequest(models.Model):
     def _send_to(self, partners, sources=None, force=False):
         """E-mail a feedback request to each partner with an address, except
         those asked during the quiet period (unless `force`). `sources`, when
-        given, are the documents behind each request, in the partners' order.
-        Return (requests, skipped partners)."""
+        given, are the documents behind each request, in the partners' order:
+        their company is the request's. Return (requests, skipped partners)."""
         params = self._params()
         now = fields.Datetime.now()
         pairs = list(zip(partners, sources or [None] * len(partners), strict=True))
@@ -111,23 +111,65 @@ class RetentionFeedbackRequest(models.Model):
             else:
                 seen.add(commercial)
                 send.append((partner, source))
-        requests = self.sudo().create(
-            [
+        vals_list = []
+        for partner, source in send:
+            source_company = (
+                source.company_id if source and "company_id" in source._fields else None
+            )
+            vals_list.append(
                 {
                     "partner_id": partner.id,
                     "date_expiry": now + timedelta(days=params["valid_days"]),
                     "res_model": source._name if source else False,
                     "res_id": source.id if source else False,
-                    "company_id": (partner.company_id or self.env.company).id,
-                    "user_id": self.env.user.id,
+                    "company_id": (source_company or partner.company_id or self.env.company).id,
+                    # The customer's salesperson asks, else the user who clicked
+                    # (the scheduler's OdooBot signs as the company).
+                    "user_id": (
+                        partner.commercial_partner_id.user_id
+                        or self.env.user.filtered(lambda user: user.id != SUPERUSER_ID)
+                    ).id,
                 }
-                for partner, source in send
-            ]
-        )
-        if requests:
-            template = self.env.ref("retention_loyalty.mail_template_feedback_request")
-            template.sudo().send_mail_batch(requests.ids)
-        return requests, skipped
+            )
+        requests = self.sudo().create(vals_list)
+        requests._send_mails()
+        return requests.with_env(self.env), skipped
+
+    def _send_mails(self):
+        """One outgoing e-mail per request, rendered as superuser: the link is
+        only in the e-mail sent, never in a message employees can read."""
+        mails = []
+        render = self.env["ir.qweb"].sudo()
+        for feedback_request in self.sudo():
+            partner, company = feedback_request.partner_id, feedback_request.company_id
+            sender = feedback_request.user_id
+            lang_render = render.with_context(lang=partner.lang or self.env.lang)
+            body = lang_render._render(
+                "retention_loyalty.feedback_request_email",
+                {
+                    "partner": partner,
+                    "company": company,
+                    "sender": sender,
+                    "url": feedback_request.feedback_url,
+                    "expiry": format_date(lang_render.env, feedback_request.date_expiry.date()),
+                },
+            )
+            mails.append(
+                {
+                    "subject": lang_render.env._(
+                        "%(company)s: how likely are you to recommend us?", company=company.name
+                    ),
+                    "body_html": body,
+                    "body": lang_render.env._("Feedback request e-mailed."),
+                    "email_from": sender.email_formatted or company.email_formatted,
+                    "recipient_ids": [fields.Command.link(partner.id)],
+                    "model": self._name,
+                    "res_id": feedback_request.id,
+                    "auto_delete": True,
+                    "message_type": "email_outgoing",
+                }
+            )
+        self.env["mail.mail"].sudo().create(mails)
 
     def _check_answerable(self):
         """The state of this request for the public page: 'ok', 'expired' or

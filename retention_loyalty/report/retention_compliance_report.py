@@ -6,7 +6,6 @@ COMPLIANCE = [
     ("late", "Done late"),
     ("overdue", "Overdue"),
     ("planned", "Planned"),
-    ("cancelled", "Cancelled"),
 ]
 
 
@@ -25,6 +24,7 @@ class RetentionComplianceReport(models.Model):
     date_deadline = fields.Date("Due Date", readonly=True)
     date_done = fields.Date("Done On", readonly=True)
     compliance = fields.Selection(COMPLIANCE, readonly=True)
+    followup_count = fields.Integer("Follow-ups", readonly=True)
     on_time = fields.Integer(
         "On Time (%)", readonly=True, aggregator="avg", help="Average: share done on time."
     )
@@ -36,20 +36,24 @@ class RetentionComplianceReport(models.Model):
         self.env.cr.execute(
             SQL(
                 """CREATE OR REPLACE VIEW %s AS (
-                   SELECT f.id, f.user_id, f.cadence_id, f.partner_id, f.date_deadline,
+                   SELECT f.id, 1 AS followup_count, f.user_id, f.cadence_id, f.partner_id,
+                          f.date_deadline,
                           f.date_done, f.company_id,
                           CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline
                                     THEN 'on_time'
                                WHEN f.state = 'done' THEN 'late'
-                               WHEN f.state = 'cancelled' THEN 'cancelled'
                                WHEN f.date_deadline < CURRENT_DATE THEN 'overdue'
                                ELSE 'planned' END AS compliance,
+                          -- Only what is done or due counts: planned ones are neither.
                           CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline THEN 100
-                               ELSE 0 END AS on_time,
-                          GREATEST(0, COALESCE(f.date_done, CURRENT_DATE) - f.date_deadline)
-                              AS days_late
+                               WHEN f.state = 'done' OR f.date_deadline < CURRENT_DATE THEN 0
+                          END AS on_time,
+                          CASE WHEN f.state = 'done' THEN GREATEST(0, f.date_done - f.date_deadline)
+                               WHEN f.date_deadline < CURRENT_DATE
+                                   THEN CURRENT_DATE - f.date_deadline
+                          END AS days_late
                      FROM retention_followup f
-                    WHERE f.state <> 'cancelled' OR f.activity_id IS NOT NULL)""",
+                    WHERE f.state <> 'cancelled')""",
                 SQL.identifier(self._table),
             )
         )

@@ -62,6 +62,13 @@ class TestComplaints(CadenceCase):
         context = self.customer.action_log_complaint()["context"]
         self.assertEqual(context, {"default_partner_id": self.customer.id})
         self.assertEqual(self.customer.open_complaint_count, 1)
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.customer.id})
+        self.assertEqual(contact.open_complaint_count, 1, "contacts show their company's")
+        found = self.env["res.partner"].search([("open_complaint_count", ">", 0)])
+        self.assertIn(contact, found)
+        self.assertNotIn(
+            contact, self.env["res.partner"].search([("open_complaint_count", "=", 0)])
+        )
 
     def test_taxonomy_resolution_time_and_on_time_share(self):
         shipped = self.env["ir.model.data"].search(

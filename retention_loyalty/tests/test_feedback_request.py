@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -34,29 +35,60 @@ class TestFeedbackRequestRoutes(HttpCase):
     def _url(self, request, suffix=""):
         return f"/retention/feedback/{request.sudo().access_token}{suffix}"
 
-    def test_one_click_answer_then_details_on_the_same_feedback(self):
+    def _answer(self, request, **data):
+        page = self.url_open(self._url(request, f"?score={data.get('score', 9)}"))
+        csrf = CSRF.search(page.text).group(1)
+        return self.url_open(self._url(request, "/submit"), data={"csrf_token": csrf, **data})
+
+    def test_the_link_answers_and_details_change_the_same_feedback(self):
         request = self._request()
         mail = self.env["mail.mail"].search(
             [("model", "=", request._name), ("res_id", "=", request.id)]
         )
         self.assertIn(f"{self._url(request)}?score=10", mail.body_html, "0-10 one-click links")
-        response = self.url_open(self._url(request, "?score=9"))
-        self.assertEqual(response.status_code, 200)
-        self.assertIn("Thank you, Link Customer", response.text)
+        page = self.url_open(self._url(request, "?score=9"))
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Thank you, Link Customer", page.text)
+        self.assertFalse(self.customer.feedback_ids, "a GET (a mail scanner) records nothing")
+        self.assertEqual(self._answer(request, score="9").status_code, 200)
         [feedback] = self.customer.feedback_ids
         self.assertEqual((feedback.score, feedback.channel), (9, "email"))
         self.assertEqual(request.state, "answered")
-        csrf = CSRF.search(response.text).group(1)
-        response = self.url_open(
-            self._url(request, "/submit"),
-            data={"csrf_token": csrf, "score": "10", "effort": "6", "comment": "Quick and kind"},
-        )
+        response = self._answer(request, score="10", effort="6", comment="Quick and kind")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.customer.feedback_ids, feedback, "the same answer, updated")
         self.assertEqual((feedback.score, feedback.effort_score), (10, 6))
         self.assertEqual(feedback.comment, "Quick and kind")
         self.assertEqual(self.customer.advocacy_stage, "promoter")
         self.assertFalse(self.other.feedback_ids)
+
+    def test_one_click_in_a_browser_saves_the_score(self):
+        request = self._request()
+        self.browser_js(
+            self._url(request, "?score=3"),
+            "const wait = () => document.querySelector('form.o_retention_saved')"
+            " ? console.log('test successful') : setTimeout(wait, 100); wait();",
+        )
+        self.assertEqual(self.customer.feedback_ids.score, 3)
+        self.assertEqual(self.customer.advocacy_stage, "detractor")
+
+    def test_employees_never_see_the_customers_link(self):
+        request = self._request()
+        token = request.sudo().access_token
+        rep = new_test_user(self.env, login="link_rep", groups="sales_team.group_sale_salesman")
+        messages = (
+            self.env["mail.message"]
+            .with_user(rep)
+            .search([("model", "=", request._name), ("res_id", "=", request.id)])
+        )
+        self.assertTrue(messages, "the request's e-mail is on record")
+        self.assertFalse(any(token in str(message.body) for message in messages))
+        with self.assertRaises(AccessError):
+            self.env["mail.mail"].with_user(rep).search([]).mapped("body_html")
+        self.assertFalse(
+            self.env["mail.template"].search([("model", "=", request._name)]),
+            "no template an employee's composer could render the link with",
+        )
 
     def test_forged_expired_and_used_links_get_a_polite_page(self):
         self.assertEqual(self.url_open("/retention/feedback/forged-token").status_code, 404)
@@ -68,7 +100,7 @@ class TestFeedbackRequestRoutes(HttpCase):
         self.assertIn("closed", response.text)
         self.assertNotIn("Traceback", response.text)
         used = self._request(self.other)
-        self.assertEqual(self.url_open(self._url(used, "?score=8")).status_code, 200)
+        self.assertEqual(self._answer(used, score="8").status_code, 200)
         used.date_answered = fields.Datetime.now() - UPDATE_WINDOW - timedelta(minutes=1)
         self.assertEqual(self.url_open(self._url(used, "?score=2")).status_code, 410)
         self.assertEqual(self.other.feedback_ids.score, 8, "the answer no longer changes")
@@ -82,14 +114,10 @@ class TestFeedbackRequestRoutes(HttpCase):
         response = self.url_open(self._url(request))
         csrf = CSRF.search(response.text)
         self.assertIsNone(csrf, "the question page has plain links, no form")
-        response = self.url_open(self._url(request, "?score=7"))
-        csrf = CSRF.search(response.text).group(1)
-        too_long = self.url_open(
-            self._url(request, "/submit"),
-            data={"csrf_token": csrf, "score": "7", "comment": "x" * 5000},
-        )
+        too_long = self._answer(request, score="7", comment="x" * 5000)
         self.assertEqual(too_long.status_code, 400)
-        self.assertFalse(self.customer.feedback_ids.comment)
+        self.assertFalse(self.customer.feedback_ids)
+        self.assertEqual(self._answer(request, score="7").status_code, 200)
         request.sudo().submission_count = MAX_SUBMISSIONS
         self.assertEqual(self.url_open(self._url(request, "?score=3")).status_code, 410)
         self.assertEqual(self.customer.feedback_ids.score, 7)
