@@ -36,6 +36,9 @@ class ResPartner(models.Model):
         "Revenue (window)", currency_field="loyalty_currency_id", readonly=True
     )
     loyalty_order_count = fields.Integer("Orders (window)", readonly=True)
+    lifetime_revenue = fields.Monetary(
+        "Revenue (all time)", currency_field="loyalty_currency_id", readonly=True
+    )
     first_order_date = fields.Date(readonly=True)
     last_order_date = fields.Date(readonly=True)
     is_key_account = fields.Boolean(

@@ -31,6 +31,7 @@ ENGINE_FIELDS = [
     "loyalty_tier_id",
     "loyalty_revenue",
     "loyalty_order_count",
+    "lifetime_revenue",
     "first_order_date",
     "last_order_date",
     "is_key_account",
@@ -172,6 +173,7 @@ WITH targets AS (
     SELECT p.id,
            COALESCE(o.revenue, 0) AS revenue,
            COALESCE(o.order_count, 0) AS order_count,
+           COALESCE(o.lifetime_revenue, 0) AS lifetime_revenue,
            o.first_date, o.last_date,
            round(f.score::numeric, 1) AS score,
            round(f.effort::numeric, 1) AS effort,
@@ -213,6 +215,7 @@ UPDATE res_partner p
    SET loyalty_tier_id = n.tier_id,
        loyalty_revenue = n.revenue,
        loyalty_order_count = n.order_count,
+       lifetime_revenue = n.lifetime_revenue,
        first_order_date = n.first_date,
        last_order_date = n.last_date,
        satisfaction_score = n.score,
@@ -226,12 +229,14 @@ UPDATE res_partner p
        next_review_date = n.next_review
   FROM profile n, res_partner old
  WHERE p.commercial_partner_id = n.id AND old.id = p.id
-   AND (p.loyalty_tier_id, p.loyalty_revenue, p.loyalty_order_count, p.first_order_date,
+   AND (p.loyalty_tier_id, p.loyalty_revenue, p.loyalty_order_count, p.lifetime_revenue,
+        p.first_order_date,
         p.last_order_date, p.satisfaction_score, p.nps_category, p.effort_score,
         p.last_feedback_date, p.advocacy_stage, p.referral_count, p.referral_revenue,
         p.order_interval_days, p.next_review_date)
        IS DISTINCT FROM
-       (n.tier_id, n.revenue, n.order_count, n.first_date, n.last_date, n.score,
+       (n.tier_id, n.revenue, n.order_count, n.lifetime_revenue, n.first_date, n.last_date,
+        n.score,
         n.nps_category, n.effort, n.feedback_date, n.stage, n.referral_count,
         n.referral_revenue, n.order_interval, n.next_review::date)
 RETURNING p.id, old.loyalty_tier_id, p.loyalty_tier_id, old.advocacy_stage,

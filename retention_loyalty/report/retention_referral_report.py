@@ -36,24 +36,17 @@ class RetentionReferralReport(models.Model):
                        SELECT chain.root_id, edges.referee_id, chain.depth + 1
                          FROM chain JOIN edges ON edges.referrer_id = chain.referee_id
                         WHERE chain.depth < 20
-                   ), revenue AS (
-                       SELECT buyer.commercial_partner_id AS partner_id,
-                              SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                                  AS amount
-                         FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
-                        WHERE o.state = 'sale'
-                          AND buyer.commercial_partner_id IN (SELECT referee_id FROM chain)
-                     GROUP BY buyer.commercial_partner_id
                    )
                    SELECT p.id, p.id AS partner_id, p.user_id, p.company_id,
                           COUNT(*) FILTER (WHERE chain.depth = 1) AS direct_count,
                           COUNT(DISTINCT chain.referee_id) AS chain_count,
                           MAX(chain.depth) AS depth,
-                          COALESCE(SUM(r.amount) FILTER (WHERE chain.depth = 1), 0)
+                          -- What the referees bought, all time (kept by the loyalty engine).
+                          COALESCE(SUM(r.lifetime_revenue) FILTER (WHERE chain.depth = 1), 0)
                               AS direct_revenue,
-                          COALESCE(SUM(r.amount), 0) AS chain_revenue
+                          COALESCE(SUM(r.lifetime_revenue), 0) AS chain_revenue
                      FROM chain JOIN res_partner p ON p.id = chain.root_id
-                LEFT JOIN revenue r ON r.partner_id = chain.referee_id
+                     JOIN res_partner r ON r.id = chain.referee_id
                  GROUP BY p.id)""",
                 SQL.identifier(self._table),
             )
