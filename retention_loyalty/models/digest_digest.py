@@ -44,15 +44,24 @@ class DigestDigest(models.Model):
     def _compute_kpi_retention_new_advocates_value(self):
         """Advocates whose latest answer falls in the period."""
         self._retention_check_access()
-        start, end, companies = self._get_kpi_compute_parameters()
+        start, end, _companies = self._get_kpi_compute_parameters()
+        self._retention_count_kpi(
+            "res.partner",
+            [
+                ("advocacy_stage", "=", "advocate"),
+                ("last_feedback_date", ">=", start),
+                ("last_feedback_date", "<", end),
+            ],
+            "kpi_retention_new_advocates_value",
+        )
+
+    def _retention_count_kpi(self, model, domain, kpi_field):
+        """Count `model` records per digest company; records of no company
+        (shared customers, shared rules) count for every company."""
+        companies = self._get_kpi_compute_parameters()[2]
         values = dict(
-            self.env["res.partner"]._read_group(
-                [
-                    ("advocacy_stage", "=", "advocate"),
-                    ("last_feedback_date", ">=", start),
-                    ("last_feedback_date", "<", end),
-                    ("company_id", "in", [*companies.ids, False]),
-                ],
+            self.env[model]._read_group(
+                [*domain, ("company_id", "in", [*companies.ids, False])],
                 ["company_id"],
                 ["__count"],
             )
@@ -60,7 +69,7 @@ class DigestDigest(models.Model):
         shared = values.get(self.env["res.company"], 0)
         for digest in self:
             company = digest.company_id or self.env.company
-            digest.kpi_retention_new_advocates_value = values.get(company, 0) + shared
+            digest[kpi_field] = values.get(company, 0) + shared
 
     def _compute_kpi_retention_open_complaints_value(self):
         self._retention_check_access()
@@ -74,23 +83,15 @@ class DigestDigest(models.Model):
     def _compute_kpi_retention_overdue_followups_value(self):
         """Cadence follow-ups past their date and not done, whenever scheduled."""
         self._retention_check_access()
-        companies = self._get_kpi_compute_parameters()[2]
-        values = dict(
-            self.env["retention.followup"]._read_group(
-                [
-                    ("state", "=", "planned"),
-                    ("activity_id", "!=", False),
-                    ("date_deadline", "<", fields.Date.context_today(self)),
-                    ("company_id", "in", [*companies.ids, False]),
-                ],
-                ["company_id"],
-                ["__count"],
-            )
+        self._retention_count_kpi(
+            "retention.followup",
+            [
+                ("state", "=", "planned"),
+                ("activity_id", "!=", False),
+                ("date_deadline", "<", fields.Date.context_today(self)),
+            ],
+            "kpi_retention_overdue_followups_value",
         )
-        shared = values.get(self.env["res.company"], 0)
-        for digest in self:
-            company = digest.company_id or self.env.company
-            digest.kpi_retention_overdue_followups_value = values.get(company, 0) + shared
 
     def _compute_kpis_actions(self, company, user):
         actions = super()._compute_kpis_actions(company, user)

@@ -201,6 +201,26 @@ class TestRetentionReports(RetentionCase):
         complaint.write({"state": "cancelled"})
         digest.invalidate_recordset()
         self.assertEqual(digest.kpi_retention_open_complaints_value, before)
+        advocates = digest.kpi_retention_new_advocates_value
+        self.fan.reference_consent = True  # a promoter who agrees to be a reference
+        digest.invalidate_recordset()
+        self.assertEqual(digest.kpi_retention_new_advocates_value, advocates + 1)
+        overdue = digest.kpi_retention_overdue_followups_value
+        rule = self.env.ref("retention_loyalty.cadence_detractor_recovery")
+        activity = self.fan.activity_schedule("mail.mail_activity_data_call")
+        self.env["retention.followup"].create(
+            {
+                "cadence_id": rule.id,
+                "step_id": rule.template_ids[0].id,
+                "partner_id": self.fan.id,
+                "res_model": "res.partner",
+                "res_id": self.fan.id,
+                "date_deadline": self.today - timedelta(days=2),
+                "activity_id": activity.id,
+            }
+        )
+        digest.invalidate_recordset()
+        self.assertEqual(digest.kpi_retention_overdue_followups_value, overdue + 1)
         self.assertIn(
             "kpi_retention_nps", digest._compute_kpis_actions(self.env.company, self.env.user)
         )
