@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
+from .retention_complaint import OPEN_STATES
+
 
 class DigestDigest(models.Model):
     _inherit = "digest.digest"
@@ -77,7 +79,7 @@ class DigestDigest(models.Model):
             "retention.complaint",
             "kpi_retention_open_complaints_value",
             date_field="date_reported",
-            additional_domain=[("state", "in", ("new", "in_progress"))],
+            additional_domain=[("state", "in", OPEN_STATES)],
         )
 
     def _compute_kpi_retention_overdue_followups_value(self):

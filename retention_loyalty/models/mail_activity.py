@@ -65,12 +65,7 @@ class MailActivity(models.Model):
         values = []
         for activity in self.filtered("activity_type_id.retention_feedback"):
             record = self.env[activity.res_model].sudo().browse(activity.res_id)
-            if activity.res_model == "res.partner":
-                partner = record
-            elif "partner_id" in record._fields:
-                partner = record.partner_id
-            else:
-                continue
+            partner = self.env["res.partner"]._retention_customer_of(record)
             if partner:
                 values.append(
                     {

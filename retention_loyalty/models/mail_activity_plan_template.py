@@ -100,19 +100,9 @@ class MailActivityPlanTemplate(models.Model):
         if self.responsible_type not in ("retention_salesperson", "retention_document_user"):
             return super()._determine_responsible(on_demand_responsible, applied_on_record)
         record = applied_on_record.sudo()
-        if record._name == "res.partner":
-            partner = record
-        elif "partner_id" in record._fields:
-            partner = record.partner_id
-        else:
-            partner = self.env["res.partner"]
-        user_field = record._fields.get("user_id")
-        document_user = (
-            record.user_id
-            if user_field and user_field.comodel_name == "res.users"
-            else self.env["res.users"]
-        )
-        salesperson = partner.commercial_partner_id.user_id if partner else self.env["res.users"]
+        partners = self.env["res.partner"]
+        salesperson = partners._retention_customer_of(record).commercial_partner_id.user_id
+        document_user = partners._retention_user_of(record)
         responsible = self._retention_responsible(
             salesperson, document_user, on_demand_responsible or self.env.user
         )

@@ -1,8 +1,11 @@
+import operator
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .retention_complaint import OPEN_STATES
 from .retention_feedback import NPS_CATEGORIES
 
 ADVOCACY_STAGES = [
@@ -13,6 +16,14 @@ ADVOCACY_STAGES = [
     ("advocate", "Advocate"),
 ]
 OPPORTUNITY_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+COMPARE = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 class ResPartner(models.Model):
@@ -112,41 +123,27 @@ class ResPartner(models.Model):
 
     def _search_open_complaint_count(self, operator, value):
         """Customers (and their contacts) by number of open complaints."""
-        if operator not in ("=", "!=", "<", "<=", ">", ">="):
+        if operator not in COMPARE:
             return NotImplemented
-        counts = self.env["retention.complaint"]._read_group(
-            [("state", "in", ("new", "in_progress"))], ["commercial_partner_id"], ["__count"]
+        open_complaints = [("state", "in", OPEN_STATES)]
+        complaints = self.env["retention.complaint"]
+        with_open = complaints._read_group(open_complaints, ["commercial_partner_id"])
+        matching = complaints._read_group(
+            open_complaints, ["commercial_partner_id"], having=[("__count", operator, value)]
         )
-        ops = {
-            "=": lambda a, b: a == b,
-            "!=": lambda a, b: a != b,
-            "<": lambda a, b: a < b,
-            "<=": lambda a, b: a <= b,
-            ">": lambda a, b: a > b,
-            ">=": lambda a, b: a >= b,
-        }
-        with_complaints = [partner.id for partner, count in counts]
-        matching = [partner.id for partner, count in counts if ops[operator](count, value)]
-        if ops[operator](0, value):  # customers without open complaint match too
-            return [
-                "!",
-                ("commercial_partner_id", "in", list(set(with_complaints) - set(matching))),
-            ]
-        return [("commercial_partner_id", "in", matching)]
+        with_open = {partner.id for (partner,) in with_open}
+        matching = {partner.id for (partner,) in matching}
+        if COMPARE[operator](0, value):  # customers without open complaint match too
+            return [("commercial_partner_id", "not in", list(with_open - matching))]
+        return [("commercial_partner_id", "in", list(matching))]
 
     def _compute_open_complaint_count(self):
-        counts = dict(
-            self.env["retention.complaint"]._read_group(
-                [
-                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                    ("state", "in", ("new", "in_progress")),
-                ],
-                ["commercial_partner_id"],
-                ["__count"],
-            )
+        self._count_for_commercial(
+            "open_complaint_count",
+            "retention.complaint",
+            "commercial_partner_id",
+            [("state", "in", OPEN_STATES)],
         )
-        for partner in self:
-            partner.open_complaint_count = counts.get(partner.commercial_partner_id, 0)
 
     def _compute_feedback_count(self):
         self._count_for_commercial("feedback_count", "retention.feedback", "commercial_partner_id")
@@ -154,12 +151,13 @@ class ResPartner(models.Model):
     def _compute_review_count(self):
         self._count_for_commercial("review_count", "retention.account.review", "partner_id")
 
-    def _count_for_commercial(self, count_field, model, partner_field):
-        """Set `count_field` to the number of `model` records of each partner's
-        commercial entity (contacts show their company's), in one query."""
+    def _count_for_commercial(self, count_field, model, partner_field, domain=()):
+        """Set `count_field` to the number of `model` records (matching `domain`)
+        of each partner's commercial entity (contacts show their company's), in
+        one query."""
         counts = dict(
             self.env[model]._read_group(
-                [(partner_field, "in", self.commercial_partner_id.ids)],
+                [(partner_field, "in", self.commercial_partner_id.ids), *domain],
                 [partner_field],
                 ["__count"],
             )
@@ -270,6 +268,22 @@ class ResPartner(models.Model):
             raise AccessError(
                 self.env._("Only retention administrators can set or lock a loyalty tier by hand.")
             )
+
+    @api.model
+    def _retention_customer_of(self, record):
+        """The customer a document is about: itself for a partner, else its
+        partner_id (none for models without one)."""
+        if record._name == "res.partner":
+            return record
+        return record.partner_id if "partner_id" in record._fields else self.browse()
+
+    @api.model
+    def _retention_user_of(self, record):
+        """The document's salesperson (its user_id), if it has one."""
+        field = record._fields.get("user_id")
+        if field and field.comodel_name == "res.users":
+            return record.user_id
+        return self.env["res.users"]
 
     def action_log_feedback(self):
         self.ensure_one()

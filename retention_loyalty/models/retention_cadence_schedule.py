@@ -529,9 +529,8 @@ SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.
         on_customer = self.res_model == "res.partner"
         sources = followups._sources()
         document_users = {
-            key: record.user_id
+            key: self.env["res.partner"]._retention_user_of(record)
             for key, record in sources.items()
-            if "user_id" in record._fields and record._fields["user_id"].comodel_name == "res.users"
         }
         notes = self._rendered_notes(followups, on_customer, sources)
         targets = self.env[self.res_model].browse(
