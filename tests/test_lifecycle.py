@@ -16,7 +16,9 @@ import pytest
 CONF = os.environ.get("RETENTION_ODOO_CONF")
 PYTHON = os.environ.get("RETENTION_PYTHON")
 WINDOW = "retention_loyalty.evaluation_months"
-LOAD = Path(__file__).resolve().parent.parent / "tools" / "cadence_load.py"
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+LOAD = TOOLS / "cadence_load.py"
+SCALE = TOOLS / "scale_load.py"
 LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", re.MULTILINE)
 
 
@@ -70,11 +72,40 @@ def test_install_in_a_fresh_database(database):
     assert sql(database, shipped) == "3"
 
 
-def test_upgrade_runs_the_tests_and_keeps_settings(database):
+# What an admin and the reps changed: a renamed shipped rule and step, a new rule,
+# a tier's benefits, a category, and the customer data the addon keeps.
+EDITS = """
+rule = env.ref('retention_loyalty.cadence_weekly_until_departure')
+rule.name = 'Weekly call until go-live'
+rule.template_ids[:1].summary = 'Edited step'
+env['retention.cadence'].create({'name': 'Our own rule', 'trigger': 'sale_confirmed',
+    'template_ids': [(0, 0, {'activity_type_id': env.ref('mail.mail_activity_data_call').id,
+                             'delay_count': 5})]})
+env.ref('retention_loyalty.tier_gold').description = '<p>Free delivery</p>'
+env.ref('retention_loyalty.complaint_category_packaging').name = 'Packaging and labels'
+env['retention.feedback'].create({'partner_id': env.ref('base.res_partner_2').id, 'score': 4})
+env.cr.commit()
+"""
+SNAPSHOT = """
+rule = env.ref('retention_loyalty.cadence_weekly_until_departure')
+print('rule', rule.name, '|', rule.template_ids[:1].summary)
+own = env['retention.cadence'].search([('name', '=', 'Our own rule')])
+print('own', len(own), own.template_ids.delay_count)
+print('tier', env.ref('retention_loyalty.tier_gold').description)
+print('category', env.ref('retention_loyalty.complaint_category_packaging').name)
+for model in ('retention.feedback', 'retention.tier.history', 'retention.followup',
+              'retention.complaint', 'retention.account.review', 'retention.cadence'):
+    print(model, env[model].with_context(active_test=False).search_count([]))
+"""
+
+
+def test_upgrade_runs_the_tests_and_keeps_data_and_edited_rules(database):
     sql(
         database,
         f"INSERT INTO ir_config_parameter (key, value) VALUES ('{WINDOW}', '18')",
     )
+    odoo(database, script=EDITS)
+    before = odoo(database, script=SNAPSHOT)
     # The addon's own tests, this time through odoo-bin's test runner.
     odoo(
         database,
@@ -87,6 +118,11 @@ def test_upgrade_runs_the_tests_and_keeps_settings(database):
     )
     assert module_state(database) == "installed"
     assert sql(database, f"SELECT value FROM ir_config_parameter WHERE key = '{WINDOW}'") == "18"
+    after = odoo(database, script=SNAPSHOT)
+    assert after == before
+    assert "rule Weekly call until go-live | Edited step" in after, after
+    assert "own 1 5" in after and "category Packaging and labels" in after, after
+    assert "tier <p>Free delivery</p>" in after, after
 
 
 def load_command(database, *args):
@@ -149,7 +185,145 @@ def test_a_cadence_run_killed_mid_batch_loses_and_duplicates_nothing(database):
     assert_each_step_once(load(database, "check", "--prefix", "CRASH"), 2750)
 
 
+# A user saves a customer while the nightly recompute runs, in two threads with
+# their own database connections; each side holds the row lock in turn.
+CONCURRENT_WRITE = """
+import threading, time
+from odoo import api
+from odoo.service.model import retrying
+
+customer = env['res.partner'].create({'name': 'Race customer', 'is_company': True})
+env['retention.feedback'].create({'partner_id': customer.id, 'score': 9})
+env.cr.commit()
+admin = env.ref('base.user_admin').id
+
+def forget_profile():
+    env.cr.execute("UPDATE res_partner SET advocacy_stage = 'new', satisfaction_score = NULL"
+                   " WHERE id = %s", [customer.id])
+    env.cr.commit()
+
+errors = []
+
+def in_thread(uid, work):
+    def run():
+        try:
+            with env.registry.cursor() as cr:
+                work(api.Environment(cr, uid, {}))
+        except Exception as error:
+            errors.append(repr(error))
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+def user_saves(phone, locked, wait):
+    def work(user_env):
+        if wait:
+            locked.wait(30)
+        partner = user_env['res.partner'].browse(customer.id)
+        retrying(lambda: partner.write({'phone': phone}), user_env)
+        user_env.cr.flush()
+        if not wait:
+            locked.set()
+            time.sleep(2)
+        user_env.cr.commit()
+    return work
+
+def show(case):
+    env.invalidate_all()
+    env.cr.rollback()
+    print(case, customer.phone, customer.satisfaction_score, customer.advocacy_stage, errors)
+
+# 1. The user's save holds the row: the cron's batch fails and is redone.
+forget_profile()
+locked = threading.Event()
+user = in_thread(admin, user_saves('+358 1', locked, wait=False))
+locked.wait(30)
+cron = in_thread(1, lambda cron_env: cron_env['res.partner']._cron_recompute_loyalty_profiles())
+user.join(); cron.join()
+show('user-first')
+
+# 2. The cron's batch holds the row: the user's save fails and is redone, as Odoo
+#    redoes a web request.
+forget_profile()
+locked = threading.Event()
+def cron_batch(cron_env):
+    cron_env['res.partner']._loyalty_update_profiles([customer.id])
+    locked.set()
+    time.sleep(2)
+    cron_env.cr.commit()
+cron = in_thread(1, cron_batch)
+user = in_thread(admin, user_saves('+358 2', locked, wait=True))
+cron.join(); user.join()
+show('cron-first')
+"""
+
+
+def test_recompute_and_a_user_save_keep_both_changes(database):
+    out = odoo(database, script=CONCURRENT_WRITE)
+    # The user's phone, the cron's score and stage, no error on either side.
+    assert "user-first +358 1 9.0 promoter []" in out, out
+    assert "cron-first +358 2 9.0 promoter []" in out, out
+
+
+def scale(database, *args, returncode=0):
+    result = subprocess.run(
+        [PYTHON, str(SCALE), "-c", CONF, "-d", database, *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == returncode, result.stdout + result.stderr[-4000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]) if returncode == 0 else None
+
+
+def profile_counts(database):
+    """Generated customers with a tier; those whose tier history or chatter
+    disagrees with their tier; those with a tier change logged twice."""
+    customers = "SELECT id, loyalty_tier_id FROM res_partner WHERE name LIKE 'Scale customer %'"
+    return tuple(
+        int(sql(database, query))
+        for query in (
+            f"SELECT count(loyalty_tier_id) FROM ({customers}) c",
+            f"""SELECT count(*) FROM ({customers}) c
+                 WHERE (c.loyalty_tier_id IS NOT NULL)
+                       <> EXISTS (SELECT 1 FROM retention_tier_history h WHERE h.partner_id = c.id)
+                    OR (c.loyalty_tier_id IS NOT NULL)
+                       <> EXISTS (SELECT 1 FROM mail_message m WHERE m.model = 'res.partner'
+                                    AND m.res_id = c.id AND m.body LIKE '%Loyalty tier%')""",
+            f"""SELECT count(*) FROM (SELECT h.partner_id FROM retention_tier_history h
+                  JOIN ({customers}) c ON c.id = h.partner_id
+                 GROUP BY h.partner_id HAVING count(*) > 1) twice""",
+        )
+    )
+
+
+def test_a_recompute_killed_mid_batch_leaves_consistent_profiles(database):
+    customers = 2000
+    scale(
+        database,
+        "generate",
+        "--customers",
+        str(customers),
+        "--orders",
+        "8000",
+        "--feedback",
+        "4000",
+        "--referrals",
+        "200",
+    )
+    # Two batches commit, the third dies after writing its profiles and notes.
+    scale(database, "recompute", "--batch", "500", "--crash-after", "2", returncode=3)
+    with_tier, disagreeing, twice = profile_counts(database)
+    assert 0 < with_tier < customers, with_tier
+    assert disagreeing == twice == 0, (disagreeing, twice)
+    scale(database, "recompute")
+    assert profile_counts(database) == (customers, 0, 0)
+
+
 def test_uninstall_leaves_a_usable_database(database):
+    others = "SELECT (SELECT count(*) FROM res_partner), (SELECT count(*) FROM sale_order)"
+    partners_and_orders = sql(database, others)
     odoo(
         database,
         script="env['ir.module.module'].search([('name', '=', 'retention_loyalty')])"
@@ -164,6 +338,17 @@ def test_uninstall_leaves_a_usable_database(database):
     assert sql(database, kept) == "2750"
     leftovers = "SELECT count(*) FROM ir_model_data WHERE module = 'retention_loyalty'"
     assert sql(database, leftovers) == "0"
+    # The addon's tables and columns are gone; partners and orders all stay.
+    tables = (
+        "SELECT count(*) FROM pg_class WHERE relname LIKE 'retention\\_%' AND relkind IN ('r', 'v')"
+    )
+    assert sql(database, tables) == "0"
+    columns = (
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'res_partner' "
+        "AND column_name IN ('loyalty_tier_id', 'advocacy_stage', 'satisfaction_score')"
+    )
+    assert sql(database, columns) == "0"
+    assert sql(database, others) == partners_and_orders
     # A fresh registry loads and other apps still work with their data.
     out = odoo(
         database,

@@ -1,21 +1,30 @@
-"""Time the retention reports on a large generated data set (used by
-`make bench`): customers, orders, feedback and referrals bulk-inserted with
-SQL, profiles computed by the loyalty cron, then each report's grouped read
-timed as the web client does it.
+"""The scale benchmark of `make bench`, one step per process so each step's
+peak memory is its own:
 
-    python tools/report_load.py -c ODOO_CONF -d DB --customers 100000
+    python tools/scale_load.py -c ODOO_CONF -d DB generate [--customers 100000 ...]
+    python tools/scale_load.py -c ODOO_CONF -d DB recompute   # the loyalty cron
+    python tools/scale_load.py -c ODOO_CONF -d DB floor       # raw SQL: aggregate + update
+    python tools/scale_load.py -c ODOO_CONF -d DB views       # kanban and customer list
+    python tools/scale_load.py -c ODOO_CONF -d DB reports
+
+`generate` bulk-inserts a reproducible data set with SQL (no randomness: ids
+and generate_series drive every value). Each step prints one JSON object.
 """
 
 import argparse
 import json
+import os
+import resource
 import time
 
-import odoo
-from odoo import SUPERUSER_ID, api
+from dateutil.relativedelta import relativedelta
+from lxml import etree
 
-ORDERS_PER_CUSTOMER = 3
-FEEDBACK_SHARE = 2  # one customer in two answered
-REFERRAL_SHARE = 5  # one customer in five was referred
+import odoo
+from odoo import SUPERUSER_ID, api, fields
+
+REPS = 10
+YEARS = 3
 
 REPORTS = [
     ("retention.nps.report", ["date:month", "nps_category"], ["nps:avg", "__count"]),
@@ -25,72 +34,304 @@ REPORTS = [
     ("retention.compliance.report", ["user_id", "compliance"], ["on_time:avg", "__count"]),
     ("retention.tier.history", ["date:month", "is_upgrade"], ["__count"]),
 ]
+# The customer list's loyalty filters, as the search view defines them.
+LIST_FILTERS = {
+    "all": [],
+    "advocates": [("advocacy_stage", "=", "advocate")],
+    "key_accounts": [("is_key_account", "=", True)],
+    "detractors": [("advocacy_stage", "=", "detractor")],
+    "repeat_not_promoters": [
+        ("loyalty_order_count", ">", 1),
+        ("nps_category", "in", ("passive", "detractor")),
+    ],
+}
+# The indexes the addon puts on res.partner, and what in the views reads them.
+INDEXES = {
+    "advocacy_stage": "kanban columns, Advocates / Detractors filters",
+    "loyalty_tier_id": "tier filter and group-by",
+    "is_key_account": "Key Accounts filter",
+    "nps_category": "progress bars, Repeat Buyers Not Promoters filter",
+}
+PROGRESS_BAR = {
+    "field": "nps_category",
+    "colors": {"promoter": "success", "passive": "warning", "detractor": "danger"},
+}
 
 
-def generate(env, customers):
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def timed(env, function):
+    """(result, seconds, queries) of function() run as one web request: warm
+    registry caches (a second run), an empty record cache."""
+    function()
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - start, env.cr.sql_log_count - queries
+
+
+def generate(env, customers, orders, feedback, referrals):
     cr = env.cr
     company = env.company
+    start = time.perf_counter()
+    reps = env["res.users"].create(
+        [
+            {
+                "name": f"Scale Rep {i}",
+                "login": f"scale_rep_{i}",
+                "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
+            }
+            for i in range(REPS)
+        ]
+    )
+    env.flush_all()
     cr.execute(
         """INSERT INTO res_partner (name, complete_name, is_company, active, type, company_id,
-                                    autopost_bills, advocacy_stage, create_date, write_date)
-           SELECT 'Report customer ' || g, 'Report customer ' || g, true, true, 'contact',
-                  NULL, 'ask', 'new', now(), now()
+                                    user_id, customer_rank, autopost_bills, advocacy_stage,
+                                    create_date, write_date)
+           SELECT 'Scale customer ' || g, 'Scale customer ' || g, true, true, 'contact', NULL,
+                  (%s::int[])[1 + g %% %s], 1, 'ask', 'new', now(), now()
              FROM generate_series(1, %s) g RETURNING id""",
-        [customers],
+        [reps.ids, REPS, customers],
     )
     ids = [row[0] for row in cr.fetchall()]
-    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [ids])
+    first, last = ids[0], ids[-1]  # one INSERT: consecutive ids
+    # Fresh statistics, or the foreign-key checks plan for the handful of
+    # partners of a new database and scan the table once per row.
+    cr.execute("ANALYZE res_partner")
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id WHERE id BETWEEN %s AND %s",
+        [first, last],
+    )
+    # Every (customers // referrals)-th customer was referred by another one.
     cr.execute(
         """UPDATE res_partner c SET referred_by_id = (%s::int[])[1 + (c.id * 7919) %% %s]
-            WHERE c.id = ANY(%s) AND c.id %% %s = 0""",
-        [ids, len(ids), ids, REFERRAL_SHARE],
+            WHERE c.id BETWEEN %s AND %s AND c.id %% %s = 0""",
+        [ids, len(ids), first, last, customers // referrals],
     )
     cr.execute("UPDATE res_partner SET referred_by_id = NULL WHERE referred_by_id = id")
+    cr.execute("ANALYZE res_partner")
+    days = 365 * YEARS
     cr.execute(
         """INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
-                                   date_order, state, company_id, currency_id, amount_untaxed,
-                                   amount_total, currency_rate, create_date, write_date)
-           SELECT 'RPT/' || g, p, p, p,
-                  now() AT TIME ZONE 'UTC' - make_interval(days => (g * 37) %% 700),
-                  'sale', %s, %s, 50 + (g %% 40) * 25, 50 + (g %% 40) * 25, 1, now(), now()
+                                   date_order, state, company_id, currency_id, user_id,
+                                   amount_untaxed, amount_total, currency_rate, create_date,
+                                   write_date)
+           SELECT 'SCALE/' || g, p, p, p,
+                  now() AT TIME ZONE 'UTC' - make_interval(days => (g * 37) %% %s),
+                  'sale', %s, %s, (%s::int[])[1 + g %% %s], amount, amount, 1, now(), now()
              FROM generate_series(0, %s - 1) g,
-                  LATERAL (SELECT (%s::int[])[1 + g %% %s] AS p) pick""",
-        [company.id, company.currency_id.id, customers * ORDERS_PER_CUSTOMER, ids, len(ids)],
+                  -- One order in ten goes to the top 2%% of customers, five times
+                  -- bigger: they reach Gold and Platinum, the others Bronze/Silver.
+                  LATERAL (SELECT CASE WHEN g %% 10 = 0
+                                       THEN (%s::int[])[1 + (g / 10) %% %s]
+                                       ELSE (%s::int[])[1 + g %% %s] END AS p,
+                                  (50 + (g %% 40) * 25) * CASE WHEN g %% 10 = 0 THEN 5 ELSE 1 END
+                                      AS amount) pick""",
+        [
+            days,
+            company.id,
+            company.currency_id.id,
+            reps.ids,
+            REPS,
+            orders,
+            ids,
+            max(1, len(ids) // 50),
+            ids,
+            len(ids),
+        ],
     )
     cr.execute(
         """INSERT INTO retention_feedback (partner_id, commercial_partner_id, date, score,
                                            effort_score, nps_category, nps_points, channel,
                                            company_id, create_date, write_date)
-           SELECT p, p, CURRENT_DATE - (g * 13) %% 360, s, 1 + g %% 7,
+           SELECT p, p, CURRENT_DATE - (g * 13) %% %s, s, 1 + g %% 7,
                   CASE WHEN s >= 9 THEN 'promoter' WHEN s >= 7 THEN 'passive' ELSE 'detractor' END,
                   CASE WHEN s >= 9 THEN 100 WHEN s >= 7 THEN 0 ELSE -100 END,
                   'email', %s, now(), now()
              FROM generate_series(0, %s - 1) g,
-                  LATERAL (SELECT (%s::int[])[1 + g * %s] AS p, (g * 7) %% 11 AS s) pick""",
-        [company.id, customers // FEEDBACK_SHARE, ids, FEEDBACK_SHARE],
+                  LATERAL (SELECT (%s::int[])[1 + (g * 3) %% %s] AS p, (g * 7) %% 11 AS s) pick""",
+        [days, company.id, feedback, ids, len(ids)],
     )
     cr.execute("ANALYZE")
-    cr.commit()
-    start = time.perf_counter()
-    env["res.partner"]._cron_recompute_loyalty_profiles()
-    cr.commit()
+    cr.execute(
+        "SELECT (SELECT count(*) FROM sale_order WHERE name LIKE 'SCALE/%%'),"
+        " (SELECT count(*) FROM res_partner WHERE referred_by_id IS NOT NULL)"
+    )
+    made_orders, made_referrals = cr.fetchone()
     return {
-        "customers": customers,
-        "profile_recompute_seconds": round(time.perf_counter() - start, 2),
+        "customers": len(ids),
+        "orders": made_orders,
+        "feedback": feedback,
+        "referrals": made_referrals,
+        "seconds": round(time.perf_counter() - start, 1),
     }
 
 
-def time_reports(env):
+def recompute(env, batch=None, crash_after=None):
+    """The nightly cron over every customer (tiers, key accounts, stages): a
+    first run that changes every profile and logs every change, then a rerun.
+    With crash_after, the worker dies inside batch crash_after + 1."""
+    # Addons import once the config has set the addons path.
+    from odoo.addons.retention_loyalty.models import res_partner_loyalty as engine  # noqa: PLC0415
+
+    if batch:
+        engine.CRON_BATCH_SIZE = batch
+    if crash_after is not None:
+        original = engine.ResPartner._loyalty_update_profiles
+        calls = []
+
+        def update_then_die(self, ids):
+            calls.append(1)
+            original(self, ids)
+            if len(calls) > crash_after:
+                os._exit(3)  # killed: no cleanup, no commit
+
+        engine.ResPartner._loyalty_update_profiles = update_then_die
+    cron = env["res.partner"]._cron_recompute_loyalty_profiles
     figures = {}
-    for model, groupby, aggregates in REPORTS:
-        env.invalidate_all()
+    for run in ("first", "rerun"):
         queries = env.cr.sql_log_count
         start = time.perf_counter()
-        env[model]._read_group([], groupby, aggregates)
-        figures[model] = {
-            "seconds": round(time.perf_counter() - start, 3),
-            "queries": env.cr.sql_log_count - queries,
+        cron()
+        figures[f"{run}_seconds"] = round(time.perf_counter() - start, 2)
+        figures[f"{run}_queries"] = env.cr.sql_log_count - queries
+        if run == "first":
+            figures["peak_rss_mb"] = peak_rss_mb()
+    env.cr.execute(
+        "SELECT count(*) FILTER (WHERE loyalty_tier_id IS NOT NULL),"
+        " count(*) FILTER (WHERE is_key_account), count(*) FILTER (WHERE advocacy_stage <> 'new')"
+        " FROM res_partner WHERE id = commercial_partner_id"
+    )
+    figures["with_tier"], figures["key_accounts"], figures["with_stage"] = env.cr.fetchone()
+    return figures
+
+
+def floor(env):
+    """The least a recompute can do: one aggregate over the orders and one bulk
+    update of the customers (rolled back)."""
+    cr = env.cr
+    start = time.perf_counter()
+    cr.execute(
+        """UPDATE res_partner p
+              SET loyalty_revenue = a.revenue, loyalty_order_count = a.order_count
+             FROM (SELECT buyer.commercial_partner_id AS partner_id,
+                          SUM(o.amount_untaxed) FILTER (WHERE o.date_order >= %(start)s) AS revenue,
+                          COUNT(*) FILTER (WHERE o.date_order >= %(start)s) AS order_count
+                     FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
+                    WHERE o.state = 'sale'
+                 GROUP BY buyer.commercial_partner_id) a
+            WHERE p.id = a.partner_id""",
+        {"start": fields.Date.today() - relativedelta(years=1)},
+    )
+    updated = cr.rowcount
+    seconds = time.perf_counter() - start
+    cr.rollback()
+    return {"seconds": round(seconds, 2), "updated": updated}
+
+
+def view_spec(env, model, view_type, view_ref):
+    """The fields a view's records are read with, as the web client asks them."""
+    view = env.ref(view_ref)
+    arch = etree.fromstring(
+        env[model].get_views([(view.id, view_type)])["views"][view_type]["arch"]
+    )
+    fields = env[model]._fields
+    spec = {}
+    for node in arch.iter("field"):
+        name = node.get("name")
+        field = fields[name]
+        spec[name] = {"fields": {"display_name": {}}} if field.relational else {}
+        if node.get("widget") in ("kanban_activity", "list_activity"):
+            for dependency in (
+                "activity_exception_decoration",
+                "activity_exception_icon",
+                "activity_state",
+                "activity_summary",
+                "activity_type_icon",
+            ):
+                spec[dependency] = {}
+            spec["activity_type_id"] = {"fields": {"display_name": {}}}
+    return spec
+
+
+def views(env):
+    """Server side of opening the advocate kanban and the customer list with
+    each loyalty filter, as a salesperson: queries and seconds per request,
+    with the addon's indexes and without them (dropped in a transaction
+    rolled back at once)."""
+    figures = {"with_indexes": measure_views(env)}
+    for field in INDEXES:
+        env.cr.execute(f"DROP INDEX res_partner__{field}_index")
+    figures["without_indexes"] = measure_views(env)
+    env.cr.rollback()
+    return figures
+
+
+def measure_views(env):
+    rep = env["res.users"].search([("login", "=", "scale_rep_0")])
+    partners = env["res.partner"].with_user(rep).with_context(bin_size=True)
+    action = env.ref("retention_loyalty.action_retention_advocates")
+    domain = odoo.tools.safe_eval.safe_eval(action.domain)
+    kanban = view_spec(
+        env, "res.partner", "kanban", "retention_loyalty.view_res_partner_advocacy_kanban"
+    )
+    listing = view_spec(
+        env, "res.partner", "list", "retention_loyalty.view_res_partner_retention_list"
+    )
+    order = "complete_name ASC, id DESC"
+    # The web client opens the kanban with one request for the columns, one for
+    # their progress bars and one per non-empty column for its first 80 cards.
+    columns = partners.web_read_group(domain, ["__count"], ["advocacy_stage"], lazy=True)
+    requests = [
+        lambda: partners.web_read_group(domain, ["__count"], ["advocacy_stage"], lazy=True),
+        lambda: partners.read_progress_bar(domain, "advocacy_stage", PROGRESS_BAR),
+    ] + [
+        lambda column=column: partners.web_search_read(
+            column["__domain"], kanban, limit=80, order=order, count_limit=10001
+        )
+        for column in columns["groups"]
+        if column["advocacy_stage_count"]
+    ]
+    measures = [timed(env, request)[1:] for request in requests]
+    figures = {
+        "kanban": {
+            "requests": len(requests),
+            "seconds": round(sum(seconds for seconds, _ in measures), 3),
+            "max_request_seconds": round(max(seconds for seconds, _ in measures), 3),
+            "queries": sum(queries for _, queries in measures),
+            "max_request_queries": max(queries for _, queries in measures),
         }
+    }
+    tiers = {
+        f"{tier}_tier": [("loyalty_tier_id", "=", env.ref(f"retention_loyalty.tier_{tier}").id)]
+        for tier in ("bronze", "platinum")
+    }
+    for name, extra in dict(LIST_FILTERS, **tiers).items():
+        result, seconds, queries = timed(
+            env,
+            lambda extra=extra: partners.web_search_read(
+                domain + extra, listing, limit=80, order=order, count_limit=10001
+            ),
+        )
+        figures[f"list_{name}"] = {
+            "rows": result["length"],
+            "seconds": round(seconds, 3),
+            "queries": queries,
+        }
+    return figures
+
+
+def reports(env):
+    figures = {}
+    for model, groupby, aggregates in REPORTS:
+        _, seconds, queries = timed(
+            env, lambda m=model, g=groupby, a=aggregates: env[m]._read_group([], g, a)
+        )
+        figures[model] = {"seconds": round(seconds, 3), "queries": queries}
     return figures
 
 
@@ -98,13 +339,24 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("step", choices=["generate", "recompute", "floor", "views", "reports"])
     parser.add_argument("--customers", type=int, default=100000)
+    parser.add_argument("--orders", type=int, default=1000000)
+    parser.add_argument("--feedback", type=int, default=200000)
+    parser.add_argument("--referrals", type=int, default=20000)
+    parser.add_argument("--batch", type=int, help="recompute: customers per committed batch")
+    parser.add_argument("--crash-after", type=int, help="recompute: die inside batch N+1")
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     with odoo.modules.registry.Registry(args.database).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        result = generate(env, args.customers)
-        result["reports"] = time_reports(env)
+        if args.step == "generate":
+            result = generate(env, args.customers, args.orders, args.feedback, args.referrals)
+        elif args.step == "recompute":
+            result = recompute(env, args.batch, args.crash_after)
+        else:
+            result = globals()[args.step](env)
+        cr.commit()
     print(json.dumps(result))
 
 

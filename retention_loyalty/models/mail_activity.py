@@ -46,13 +46,12 @@ class MailActivity(models.Model):
         for activity in self.filtered(lambda a: a.res_model != "res.partner"):
             followup = by_activity.get(activity)
             if followup:
-                record = self.env[activity.res_model].sudo().browse(activity.res_id)
                 lines[followup.partner_id.id].append(
                     Markup("<p>%s</p>")
                     % self.env._(
                         "%(activity)s done on %(document)s:",
                         activity=activity.summary or activity.activity_type_id.name,
-                        document=record.display_name,
+                        document=activity.res_name,
                     )
                 )
         text = Markup("<p>%s</p>") % html2plaintext(note)
@@ -77,6 +76,11 @@ class MailActivity(models.Model):
                         else "meeting",
                         "res_model": activity.res_model,
                         "res_id": activity.res_id,
+                        # The document's company, not the rep's current one.
+                        "company_id": (
+                            record.company_id if "company_id" in record else self.env.company
+                        ).id
+                        or self.env.company.id,
                     }
                 )
         return values

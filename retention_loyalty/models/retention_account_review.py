@@ -121,6 +121,7 @@ class RetentionAccountReview(models.Model):
             .search(
                 [
                     ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", [*self.company_id.ids, False]),
                     ("cadence_id.trigger", "=", "review"),
                     ("state", "=", "planned"),
                     ("activity_id", "!=", False),
@@ -129,7 +130,9 @@ class RetentionAccountReview(models.Model):
         )
         for review in self:
             activities = followups.filtered(lambda f, r=review: f.partner_id == r.partner_id)
-            activities.activity_id.with_context(retention_review_done=True).action_feedback(
+            activities.activity_id.with_env(self.env).with_context(
+                retention_review_done=True
+            ).action_feedback(
                 feedback=Markup("<p>%s</p>") % review._get_html_link(), attachment_ids=None
             )
         # Schedule the next review now rather than at the next cron run.

@@ -2,8 +2,8 @@ import ast
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 
 TRIGGERS = [
     ("sale_confirmed", "Sale order confirmed"),
@@ -229,10 +229,28 @@ class RetentionCadence(models.Model):
     # the rule are checked: retention admins edit cadence plans, not every
     # activity plan of the database (HR onboarding, CRM...).
 
+    def _check_own_steps(self, vals):
+        """The superuser write that follows may only touch this rule's own plan
+        and steps, never another activity plan's."""
+        own = set(self.sudo().template_ids.ids)
+        steps = set()
+        for command in vals.get("template_ids", ()):
+            if command[0] in (Command.UPDATE, Command.DELETE, Command.UNLINK, Command.LINK):
+                steps.add(command[1])
+            elif command[0] == Command.SET:
+                steps.update(command[2])
+        if "plan_id" in vals or steps - own:
+            raise AccessError(
+                self.env._(
+                    "A cadence rule can only change its own steps, not other activity plans."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         self.browse().check_access("create")
         for vals in vals_list:
+            self.browse()._check_own_steps(vals)
             vals["res_model"] = self._target_model(
                 vals.get("trigger", "sale_confirmed"), vals.get("target", "customer")
             )
@@ -245,6 +263,8 @@ class RetentionCadence(models.Model):
 
     def write(self, vals):
         self.check_access("write")
+        for cadence in self:
+            cadence._check_own_steps(vals)
         cadences = self.sudo().with_context(retention_cadence=True)
         if {"trigger", "target"} & vals.keys():
             for cadence in cadences:

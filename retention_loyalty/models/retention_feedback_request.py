@@ -2,7 +2,7 @@ import secrets
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 DEFAULT_VALID_DAYS = 14
@@ -88,6 +88,10 @@ class RetentionFeedbackRequest(models.Model):
         those asked during the quiet period (unless `force`). `sources`, when
         given, are the documents behind each request, in the partners' order:
         their company is the request's. Return (requests, skipped partners)."""
+        # Requests are created as superuser (their token stays out of reach):
+        # only the scheduler and retention users may have them sent.
+        if not (self.env.su or self.env.user.has_group("retention_loyalty.group_retention_user")):
+            raise AccessError(self.env._("Only Retention users can request customer feedback."))
         params = self._params()
         now = fields.Datetime.now()
         pairs = list(zip(partners, sources or [None] * len(partners), strict=True))

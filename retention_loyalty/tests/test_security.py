@@ -171,7 +171,23 @@ class TestCadenceSecurity(RetentionCase):
         )
         with self.assertRaises(AccessError):
             other_plan.with_user(self.admin).write({"name": "Hijacked"})
+        # Nor through the rule, whose writes run as superuser once checked.
+        other_step = self.env["mail.activity.plan.template"].create(
+            {
+                "plan_id": other_plan.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "summary": "Welcome pack",
+            }
+        )
+        with self.assertRaises(AccessError):
+            rule.write({"template_ids": [(1, other_step.id, {"summary": "Hijacked"})]})
+        with self.assertRaises(AccessError):
+            rule.write({"template_ids": [(4, other_step.id)]})
+        with self.assertRaises(AccessError):
+            Cadence.create({"name": "Takeover", "plan_id": other_plan.id})
+        self.assertEqual(other_step.summary, "Welcome pack")
         rule.unlink()
+        self.assertTrue(other_plan.exists())
 
     def test_rep_reads_rules_but_cannot_change_or_run_them(self):
         self.assertEqual(self.rule.with_user(self.rep).name, "After-sale 2-4-8")
