@@ -1,7 +1,7 @@
 # retention_loyalty: one command to run Odoo with the addon, one to test it.
 # Variables (environment or `make VAR=value`): ODOO_SRC, ODOO_DB, ODOO_PORT,
 # PYTHON, RETENTION_CACHE, and libpq's PGHOST / PGPORT / PGUSER.
-.PHONY: run shell test lint pot bench clean
+.PHONY: run shell test lint pot readme screenshots bench clean
 
 run:  ## Odoo 18 with the addon and demo data on http://localhost:8069
 	@bash tools/run.sh
@@ -15,8 +15,14 @@ test:  ## lint, install in a throwaway database, addon tests, whole-system tests
 lint:  ## ruff and pylint-odoo
 	@bash tools/lint.sh
 
-bench:  ## cadence engine on 10,000 new orders, reports on 100,000 customers (.state/bench/)
+bench:  ## cadence cron on 10,000 new orders; recompute, views and reports on 100,000 customers / 1,000,000 orders (.state/bench/)
 	@bash tools/bench.sh
+
+readme:  ## regenerate retention_loyalty/README.md from retention_loyalty/readme/*.md
+	@python3 tools/readme.py
+
+screenshots:  ## retake the Apps page screenshots (static/description/) in headless Chromium
+	@bash tools/screenshots.sh
 
 pot:  ## regenerate retention_loyalty/i18n/retention_loyalty.pot
 	@bash tools/pot.sh

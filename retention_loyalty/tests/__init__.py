@@ -11,3 +11,5 @@ from . import test_ui
 from . import test_complaint
 from . import test_feedback_request
 from . import test_reports
+from . import test_access_matrix
+from . import test_translations
