@@ -29,7 +29,8 @@ PY
 )
 read -r _ feedback customer cadence < <(grep '^SHOTS ' <<<"$ids") || die "no demo customer found (log: $LOG)."
 say "serving it on port $PORT"
-odoo -d "$DB" --http-port="$PORT" --log-level=warn >>"$LOG" 2>&1 &
+# Not through the `odoo` function: $! must be the server itself, to stop it.
+"$VENV/bin/python" -m odoo -c "$ODOO_CONF" -d "$DB" --http-port="$PORT" --log-level=warn >>"$LOG" 2>&1 &
 SERVER=$!
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/web/login" >/dev/null && break; sleep 1; done
 "$VENV/bin/python" "$REPO_DIR/tools/screenshots.py" "http://127.0.0.1:$PORT" "$feedback" "$customer" "$cadence"
