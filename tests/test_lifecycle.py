@@ -19,11 +19,13 @@ WINDOW = "retention_loyalty.evaluation_months"
 TOOLS = Path(__file__).resolve().parent.parent / "tools"
 LOAD = TOOLS / "cadence_load.py"
 SCALE = TOOLS / "scale_load.py"
-LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", re.MULTILINE)
+LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ")
 
 
-def odoo(database, *args, script=None):
-    """Run odoo-bin; with `script`, run it in `odoo shell` and return its output."""
+def odoo(database, *args, script=None, expected_errors=None):
+    """Run odoo-bin; with `script`, run it in `odoo shell` and return its output.
+    Log lines of warnings or errors fail the check, but those matching
+    `expected_errors`."""
     command = [PYTHON, "-m", "odoo"]
     if script is not None:
         command.append("shell")
@@ -33,7 +35,12 @@ def odoo(database, *args, script=None):
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    assert not LOG_PROBLEM.search(output), output[-4000:]
+    problems = [
+        line
+        for line in output.splitlines()
+        if LOG_PROBLEM.match(line) and not (expected_errors and expected_errors.search(line))
+    ]
+    assert not problems, output[-4000:]
     return result.stdout
 
 
@@ -80,7 +87,7 @@ rule.name = 'Weekly call until go-live'
 rule.template_ids[:1].summary = 'Edited step'
 env['retention.cadence'].create({'name': 'Our own rule', 'trigger': 'sale_confirmed',
     'template_ids': [(0, 0, {'activity_type_id': env.ref('mail.mail_activity_data_call').id,
-                             'delay_count': 5})]})
+                             'delay_count': 5, 'delay_from': 'after_plan_date'})]})
 env.ref('retention_loyalty.tier_gold').description = '<p>Free delivery</p>'
 env.ref('retention_loyalty.complaint_category_packaging').name = 'Packaging and labels'
 env['retention.feedback'].create({'partner_id': env.ref('base.res_partner_2').id, 'score': 4})
@@ -259,7 +266,8 @@ show('cron-first')
 
 
 def test_recompute_and_a_user_save_keep_both_changes(database):
-    out = odoo(database, script=CONCURRENT_WRITE)
+    # odoo.sql_db logs each refused statement ("bad query ... could not serialize").
+    out = odoo(database, script=CONCURRENT_WRITE, expected_errors=re.compile("bad query"))
     # The user's phone, the cron's score and stage, no error on either side.
     assert "user-first +358 1 9.0 promoter []" in out, out
     assert "cron-first +358 2 9.0 promoter []" in out, out
@@ -322,8 +330,15 @@ def test_a_recompute_killed_mid_batch_leaves_consistent_profiles(database):
 
 
 def test_uninstall_leaves_a_usable_database(database):
-    others = "SELECT (SELECT count(*) FROM res_partner), (SELECT count(*) FROM sale_order)"
-    partners_and_orders = sql(database, others)
+    # The addon's own demo partners and orders go with it; every other one stays.
+    others = (
+        "SELECT (SELECT count(*) FROM res_partner WHERE id NOT IN ({})),"
+        " (SELECT count(*) FROM sale_order WHERE id NOT IN ({}))"
+    )
+    owned = "SELECT res_id FROM ir_model_data WHERE module = 'retention_loyalty' AND model = '{}'"
+    partners_and_orders = sql(
+        database, others.format(owned.format("res.partner"), owned.format("sale.order"))
+    )
     odoo(
         database,
         script="env['ir.module.module'].search([('name', '=', 'retention_loyalty')])"
@@ -348,7 +363,7 @@ def test_uninstall_leaves_a_usable_database(database):
         "AND column_name IN ('loyalty_tier_id', 'advocacy_stage', 'satisfaction_score')"
     )
     assert sql(database, columns) == "0"
-    assert sql(database, others) == partners_and_orders
+    assert sql(database, others.format("0", "0")) == partners_and_orders
     # A fresh registry loads and other apps still work with their data.
     out = odoo(
         database,

@@ -186,9 +186,10 @@ def recompute(env, batch=None, crash_after=None):
 
         def update_then_die(self, ids):
             calls.append(1)
-            original(self, ids)
+            changed = original(self, ids)
             if len(calls) > crash_after:
                 os._exit(3)  # killed: no cleanup, no commit
+            return changed
 
         engine.ResPartner._loyalty_update_profiles = update_then_die
     cron = env["res.partner"]._cron_recompute_loyalty_profiles
