@@ -320,8 +320,17 @@ def test_a_recompute_killed_mid_batch_leaves_consistent_profiles(database):
         "--referrals",
         "200",
     )
-    # Two batches commit, the third dies after writing its profiles and notes.
-    scale(database, "recompute", "--batch", "500", "--crash-after", "2", returncode=3)
+    # The generated customers come last: the batches up to two of theirs commit,
+    # the next dies after writing its profiles and notes.
+    earlier = int(
+        sql(
+            database,
+            "SELECT count(*) FROM res_partner WHERE id = commercial_partner_id"
+            " AND name NOT LIKE 'Scale customer %'",
+        )
+    )
+    crash_after = str(earlier // 500 + 2)
+    scale(database, "recompute", "--batch", "500", "--crash-after", crash_after, returncode=3)
     with_tier, disagreeing, twice = profile_counts(database)
     assert 0 < with_tier < customers, with_tier
     assert disagreeing == twice == 0, (disagreeing, twice)
