@@ -132,14 +132,19 @@ def test_upgrade_runs_the_tests_and_keeps_data_and_edited_rules(database):
     assert "tier <p>Free delivery</p>" in after, after
 
 
-def load_command(database, *args):
-    return [PYTHON, str(LOAD), "-c", CONF, "-d", database, *args]
+def load_command(database, *args, tool=LOAD):
+    return [PYTHON, str(tool), "-c", CONF, "-d", database, *args]
 
 
-def load(database, *args, returncode=0):
-    """tools/cadence_load.py in its own process; its JSON answer."""
+def load(database, *args, returncode=0, tool=LOAD):
+    """A tools/ load script (cadence_load.py by default) in its own process;
+    its JSON answer."""
     result = subprocess.run(
-        load_command(database, *args), capture_output=True, text=True, timeout=900, check=False
+        load_command(database, *args, tool=tool),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert result.returncode == returncode, result.stdout + result.stderr[-4000:]
     return json.loads(result.stdout.strip().splitlines()[-1]) if returncode == 0 else None
@@ -274,15 +279,7 @@ def test_recompute_and_a_user_save_keep_both_changes(database):
 
 
 def scale(database, *args, returncode=0):
-    result = subprocess.run(
-        [PYTHON, str(SCALE), "-c", CONF, "-d", database, *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert result.returncode == returncode, result.stdout + result.stderr[-4000:]
-    return json.loads(result.stdout.strip().splitlines()[-1]) if returncode == 0 else None
+    return load(database, *args, returncode=returncode, tool=SCALE)
 
 
 def profile_counts(database):

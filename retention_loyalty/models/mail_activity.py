@@ -78,9 +78,8 @@ class MailActivity(models.Model):
                         "res_id": activity.res_id,
                         # The document's company, not the rep's current one.
                         "company_id": (
-                            record.company_id if "company_id" in record else self.env.company
-                        ).id
-                        or self.env.company.id,
+                            ("company_id" in record and record.company_id) or self.env.company
+                        ).id,
                     }
                 )
         return values
