@@ -2,8 +2,12 @@ from . import res_config_settings
 from . import retention_feedback
 from . import retention_tier
 from . import retention_tier_history
+from . import res_company
+from . import retention_profile
 from . import res_partner
+from . import res_partner_profile
 from . import res_partner_loyalty
+from . import res_partner_loyalty_log
 from . import sale_order
 from . import crm_lead
 from . import mail_activity_type

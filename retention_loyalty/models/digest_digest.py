@@ -48,7 +48,7 @@ class DigestDigest(models.Model):
         self._retention_check_access()
         start, end, _companies = self._get_kpi_compute_parameters()
         self._retention_count_kpi(
-            "res.partner",
+            "retention.profile",
             [
                 ("advocacy_stage", "=", "advocate"),
                 ("last_feedback_date", ">=", start),

@@ -19,7 +19,7 @@ class MailActivity(models.Model):
         values = self._retention_feedback_values(feedback)
         followups = self.env["retention.followup"].sudo().search([("activity_id", "in", self.ids)])
         debriefs = self._retention_debriefs(followups, feedback)
-        reviewed = followups.filtered(lambda f: f.cadence_id.trigger == "review").partner_id
+        reviewed = followups.filtered(lambda f: f.cadence_id.trigger == "review")
         followups._mark_activities(self, "done")
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if values:
@@ -29,7 +29,11 @@ class MailActivity(models.Model):
         # A review activity done counts as the review (the next one gets scheduled),
         # whether or not the rep filled in an account review.
         if reviewed and not self.env.context.get("retention_review_done"):
-            reviewed.sudo().write({"last_review_date": fields.Date.context_today(self)})
+            today = fields.Date.context_today(self)
+            for company, done in reviewed.grouped("company_id").items():
+                done.partner_id.sudo().with_company(company or self.env.company).write(
+                    {"last_review_date": today}
+                )
         return result
 
     def unlink(self):

@@ -3,19 +3,11 @@ import operator
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .retention_complaint import OPEN_STATES
-from .retention_feedback import NPS_CATEGORIES
+from .retention_profile import ADVOCACY_STAGES
 
-ADVOCACY_STAGES = [
-    ("new", "New"),
-    ("detractor", "Detractor"),
-    ("customer", "Customer"),
-    ("promoter", "Promoter"),
-    ("advocate", "Advocate"),
-]
-OPPORTUNITY_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 COMPARE = {
     "=": operator.eq,
     "!=": operator.ne,
@@ -29,80 +21,13 @@ COMPARE = {
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # Behaviour: maintained by the loyalty engine (res_partner_loyalty.py).
-    loyalty_tier_id = fields.Many2one(
-        # Deleting a tier in use is refused in retention.tier.unlink (with a clear
-        # message); `set null` only lets the addon uninstall.
-        "retention.tier",
-        "Loyalty Tier",
-        index=True,
-        tracking=True,
-        ondelete="set null",
-    )
-    loyalty_tier_locked = fields.Boolean(
-        "Tier Set by Hand", help="Keep this tier: the automatic recompute leaves it alone."
-    )
-    loyalty_currency_id = fields.Many2one("res.currency", compute="_compute_loyalty_currency_id")
-    loyalty_revenue = fields.Monetary(
-        "Revenue (window)", currency_field="loyalty_currency_id", readonly=True
-    )
-    loyalty_order_count = fields.Integer("Orders (window)", readonly=True)
-    lifetime_revenue = fields.Monetary(
-        "Revenue (all time)", currency_field="loyalty_currency_id", readonly=True
-    )
-    first_order_date = fields.Date(readonly=True)
-    last_order_date = fields.Date(readonly=True)
-    is_key_account = fields.Boolean(
-        "Key Account",
-        readonly=True,
-        index=True,
-        help="Among the top customers by revenue in the window (the 80/20 rule).",
-    )
-    # Feeling: from retention.feedback.
     feedback_ids = fields.One2many("retention.feedback", "commercial_partner_id", "Feedback")
     feedback_count = fields.Integer(compute="_compute_feedback_count")
-    satisfaction_score = fields.Float(
-        "Satisfaction", digits=(3, 1), readonly=True, aggregator="avg"
-    )
-    nps_category = fields.Selection(NPS_CATEGORIES, "NPS Category", readonly=True, index=True)
-    effort_score = fields.Float("Customer Effort", digits=(3, 1), readonly=True, aggregator="avg")
-    last_feedback_date = fields.Date(readonly=True)
-    # The advocate pipeline.
-    advocacy_stage = fields.Selection(
-        ADVOCACY_STAGES,
-        default="new",
-        required=True,
-        index=True,
-        tracking=True,
-        group_expand="_group_expand_advocacy_stage",
-    )
-    advocacy_stage_manual = fields.Boolean(
-        "Stage Set by Hand", help="Moved by a rep: holds until the customer's next feedback."
-    )
-    reference_consent = fields.Boolean(
-        tracking=True, help="Agrees to act as a reference or give a testimonial."
-    )
-    # Referrals.
+    # Referrals: who referred whom is a fact about the customers, in every company.
     referred_by_id = fields.Many2one(
         "res.partner", "Referred By", index="btree_not_null", tracking=True
     )
     referral_ids = fields.One2many("res.partner", "referred_by_id", "Referrals")
-    referral_count = fields.Integer(readonly=True)
-    referral_revenue = fields.Monetary(currency_field="loyalty_currency_id", readonly=True)
-    opportunity_level = fields.Selection(
-        OPPORTUNITY_LEVELS,
-        default="medium",
-        tracking=True,
-        help="How much more the customer could buy: drives how often accounts are reviewed.",
-    )
-    # Account reviews and follow-ups (the cadence engine).
-    last_review_date = fields.Date(tracking=True)
-    next_review_date = fields.Date(
-        readonly=True,
-        index="btree_not_null",
-        help="Last review (or first order) plus the review interval of the opportunity "
-        "level, set in Settings.",
-    )
     review_ids = fields.One2many("retention.account.review", "partner_id", "Account Reviews")
     review_count = fields.Integer(compute="_compute_review_count")
     complaint_ids = fields.One2many("retention.complaint", "commercial_partner_id", "Complaints")
@@ -111,15 +36,6 @@ class ResPartner(models.Model):
         compute="_compute_open_complaint_count",
         search="_search_open_complaint_count",
     )
-    order_interval_days = fields.Integer(
-        "Usual Days Between Orders",
-        readonly=True,
-        help="Average time between the customer's confirmed orders; inactivity is measured "
-        "against it.",
-    )
-
-    def _compute_loyalty_currency_id(self):
-        self.loyalty_currency_id = self.env.company.currency_id
 
     def _search_open_complaint_count(self, operator, value):
         """Customers (and their contacts) by number of open complaints."""
@@ -180,10 +96,6 @@ class ResPartner(models.Model):
             ):
                 partner.property_product_pricelist = pricelist
 
-    @api.model
-    def _group_expand_advocacy_stage(self, stages, domain):
-        return [key for key, _label in ADVOCACY_STAGES]
-
     @api.constrains("referred_by_id")
     def _check_referral_cycle(self):
         for partner in self.filtered("referred_by_id"):
@@ -201,73 +113,61 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        return [
-            *super()._commercial_fields(),
-            "loyalty_tier_id",
-            "loyalty_tier_locked",
-            "advocacy_stage",
-            "advocacy_stage_manual",
-            "reference_consent",
-            "referred_by_id",
-            "opportunity_level",
-            "last_review_date",
-        ]
+        return [*super()._commercial_fields(), "referred_by_id"]
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self.browse()._check_tier_override_rights(vals)
+            self._check_engine_fields_untouched(vals)
         partners = super().create(vals_list)
-        referred = partners.filtered("referred_by_id")
+        # Only a referral typed on a new customer moves a profile: a contact
+        # created under a company (which copies its referral) changes nothing.
+        referred = partners.filtered(lambda p: p.referred_by_id and p.commercial_partner_id == p)
         if referred:
+            self._retention_referral_typed(referred)
             (referred | referred.referred_by_id)._loyalty_recompute()
         return partners
 
+    def _retention_referral_typed(self, partners):
+        """A referral typed by a user makes the user's company trade with the
+        referrer: it counts there (as superuser: a referral is no tier)."""
+        referrers = partners.referred_by_id.commercial_partner_id
+        if referrers:
+            self.env["retention.profile"].sudo()._profiles_of(referrers, self.env.company)
+
     def write(self, vals):
-        self._check_tier_override_rights(vals)
-        # A stage written through the ORM is a rep's move (the engine writes in SQL);
-        # it holds on the commercial entity, whose contacts just mirror it.
-        commercial = self.filtered(lambda p: p.commercial_partner_id == p)
-        manual_move = "advocacy_stage" in vals and commercial
-        if manual_move:
-            vals = {**vals, "advocacy_stage_manual": True}
-            moved = commercial.filtered(lambda p: p.advocacy_stage != vals["advocacy_stage"])
-        old_referrers = self.referred_by_id
+        self._check_engine_fields_untouched(vals)
+        moves = "advocacy_stage" in vals and self._retention_stage_moves(vals["advocacy_stage"])
+        customers = self.filtered(lambda p: p.commercial_partner_id == p)
+        old_referrers = {partner: partner.referred_by_id for partner in customers}
+        old_commercial = self.commercial_partner_id
         result = super().write(vals)
-        if manual_move and moved:
-            note = Markup("<p>%s</p>") % self.env._(
-                "Moved by hand to %(stage)s: the stage holds until the customer's next feedback.",
-                stage=dict(ADVOCACY_STAGES)[vals["advocacy_stage"]],
-            )
-            moved._message_log_batch({partner.id: note for partner in moved})
-        if {"reference_consent", "referred_by_id", "last_review_date", "opportunity_level"} & (
-            vals.keys()
-        ):
-            (self | old_referrers | self.referred_by_id)._loyalty_recompute()
+        if moves:
+            moves._message_log_batch({p.id: self._retention_move_note(vals) for p in moves})
+        # What the engine reads of a partner: a customer's referral, and which
+        # company a contact belongs to (contacts only mirror their company's).
+        touched = self.browse()
+        if "referred_by_id" in vals:
+            for partner, referrer in old_referrers.items():
+                if referrer != partner.referred_by_id:
+                    touched |= partner | referrer | partner.referred_by_id
+            self._retention_referral_typed(touched.filtered("referred_by_id"))
+        if {"parent_id", "is_company", "active"} & vals.keys():
+            touched |= old_commercial | self.commercial_partner_id
+        if touched:
+            touched._loyalty_recompute()
         return result
 
-    def _check_tier_override_rights(self, vals):
-        """Tiers are configuration: only retention admins set one by hand on a
-        customer. Contacts only mirror their company (Odoo syncs them): allowed."""
-        if self:
-            changed = any(
-                partner.loyalty_tier_id.id
-                != vals.get("loyalty_tier_id", partner.loyalty_tier_id.id)
-                or partner.loyalty_tier_locked
-                != bool(vals.get("loyalty_tier_locked", partner.loyalty_tier_locked))
-                for partner in self
-                if partner.commercial_partner_id == partner
-            )
-        else:
-            changed = not vals.get("parent_id") and (
-                vals.get("loyalty_tier_id") or vals.get("loyalty_tier_locked")
-            )
-        if changed and not (
-            self.env.su or self.env.user.has_group("retention_loyalty.group_retention_manager")
-        ):
-            raise AccessError(
-                self.env._("Only retention administrators can set or lock a loyalty tier by hand.")
-            )
+    def _retention_stage_moves(self, stage):
+        """The customers a rep moves to another stage (not the contacts that
+        only show their company's)."""
+        return self.filtered(lambda p: p.commercial_partner_id == p and p.advocacy_stage != stage)
+
+    def _retention_move_note(self, vals):
+        return Markup("<p>%s</p>") % self.env._(
+            "Moved by hand to %(stage)s: the stage holds until the customer's next feedback.",
+            stage=dict(ADVOCACY_STAGES)[vals["advocacy_stage"]],
+        )
 
     @api.model
     def _retention_customer_of(self, record):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, html2plaintext, is_html_empty
 
-from .res_partner import OPPORTUNITY_LEVELS
+from .retention_profile import OPPORTUNITY_LEVELS
 
 
 class RetentionAccountReview(models.Model):
@@ -75,10 +75,11 @@ class RetentionAccountReview(models.Model):
                 date=format_date(self.env, review.date) if review.date else "",
             )
 
-    @api.depends("partner_id")
+    @api.depends("partner_id", "company_id")
     def _compute_opportunity_level(self):
         for review in self:
-            review.opportunity_level = review.partner_id.opportunity_level or "medium"
+            customer = review.partner_id.with_company(review.company_id or self.env.company)
+            review.opportunity_level = customer.opportunity_level or "medium"
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -111,7 +112,7 @@ class RetentionAccountReview(models.Model):
                     self.env._("%(review)s is not in progress.", review=review.display_name)
                 )
         for review in self:
-            review.partner_id.write(
+            review.partner_id.with_company(review.company_id).write(
                 {"last_review_date": review.date, "opportunity_level": review.opportunity_level}
             )
         self.write({"state": "done"})

@@ -180,9 +180,6 @@ class RetentionCadence(models.Model):
             "AND state = 'planned' AND activity_id IS NOT NULL)",
             self.id,
         )
-        partner_company = SQL(
-            "(p.company_id IS NULL OR %(c)s::int IS NULL OR p.company_id = %(c)s)", c=company
-        )
 
         def company_of(column):
             return SQL("(%s::int IS NULL OR %s = %s)", company, column, company)
@@ -296,11 +293,11 @@ class RetentionCadence(models.Model):
             return SQL(
                 """SELECT h.partner_id, 'retention.tier.history' AS res_model, h.id AS res_id,
                           NULL::date AS cycle, h.date AS start_date, h.date AS anchor_date,
-                          NULL::int AS doc_user_id, p.company_id AS company_id
-                     FROM retention_tier_history h JOIN res_partner p ON p.id = h.partner_id
+                          NULL::int AS doc_user_id, h.company_id AS company_id
+                     FROM retention_tier_history h
                     WHERE %(direction)s AND %(company)s AND %(scope)s""",
                 direction=direction,
-                company=partner_company,
+                company=company_of(SQL("h.company_id")),
                 scope=scope,
             )
         if trigger == "review":
@@ -320,18 +317,18 @@ class RetentionCadence(models.Model):
                 if lo is None
                 else SQL("%s BETWEEN %s AND %s", anchor, lo, hi)
             )
+        # Reviews and inactivity read each company's own profile of the customer.
         return SQL(
-            """SELECT p.id AS partner_id, 'res.partner' AS res_model, p.id AS res_id,
+            """SELECT p.partner_id, 'res.partner' AS res_model, p.partner_id AS res_id,
                       %(cycle)s AS cycle, %(cycle)s AS start_date, %(anchor)s AS anchor_date,
                       NULL::int AS doc_user_id, p.company_id AS company_id
-                 FROM res_partner p
-                WHERE p.id = p.commercial_partner_id AND p.active AND %(condition)s
-                  AND %(company)s AND %(scope)s""",
+                 FROM retention_profile p JOIN res_partner rp ON rp.id = p.partner_id
+                WHERE rp.active AND %(condition)s AND %(company)s AND %(scope)s""",
             cycle=cycle,
             anchor=anchor,
             condition=condition,
-            company=partner_company,
-            scope=SQL("p.id %s", in_pending) if pending else recent,
+            company=company_of(SQL("p.company_id")),
+            scope=SQL("p.partner_id %s", in_pending) if pending else recent,
         )
 
     def _occurrences_sql(self, until, pending=False):
@@ -418,7 +415,9 @@ occurrences AS (
         ]
         domain = ast.literal_eval(self.partner_domain or "[]")
         if domain:
-            partners = self.env["res.partner"].with_context(active_test=False)._search(domain)
+            # Profile fields in the filter read the rule's company's profiles.
+            customers = self.env["res.partner"].with_company(self.company_id or self.env.company)
+            partners = customers.with_context(active_test=False)._search(domain)
             conditions.append(SQL("o.partner_id IN %s", partners.subselect()))
         return SQL(" AND ").join(conditions)
 

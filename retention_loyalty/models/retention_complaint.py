@@ -163,13 +163,12 @@ class RetentionComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        partners = self.env["res.partner"].browse(
-            [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
-        )
-        efforts = {p.id: p.commercial_partner_id.effort_score for p in partners}
+        # The customer's effort score before, in the complaint's company.
         for vals in vals_list:
-            if vals.get("partner_id"):
-                vals.setdefault("effort_before", efforts.get(vals["partner_id"]) or 0.0)
+            if vals.get("partner_id") and "effort_before" not in vals:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                customer = self.env["res.partner"].browse(vals["partner_id"]).with_company(company)
+                vals["effort_before"] = customer.commercial_partner_id.effort_score or 0.0
         complaints = super().create(vals_list)
         # A new complaint is a recovery chance: the cadence engine schedules the call.
         self.env["retention.cadence"]._trigger_scheduling()

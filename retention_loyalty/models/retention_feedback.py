@@ -27,9 +27,15 @@ class RetentionFeedback(models.Model):
     _description = "Customer Feedback"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, ondelete="cascade"
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id",
@@ -141,7 +147,8 @@ class RetentionFeedback(models.Model):
             self._check_score_values(vals)
         feedbacks = super().create(vals_list)
         # New feedback ends any manual stage a rep set on the customer.
-        feedbacks.commercial_partner_id._loyalty_release_manual_stage()
+        for company, answers in feedbacks.grouped("company_id").items():
+            answers.commercial_partner_id._loyalty_release_manual_stage(company)
         feedbacks.commercial_partner_id._loyalty_recompute()
         if "detractor" in feedbacks.mapped("nps_category"):
             self.env["retention.cadence"]._trigger_scheduling()
@@ -151,7 +158,7 @@ class RetentionFeedback(models.Model):
         self._check_score_values(vals)
         partners = self.commercial_partner_id
         result = super().write(vals)
-        if {"partner_id", "date", "score", "effort_score"} & vals.keys():
+        if {"partner_id", "date", "score", "effort_score", "company_id"} & vals.keys():
             (partners | self.commercial_partner_id)._loyalty_recompute()
         return result
 

@@ -43,7 +43,7 @@ class RetentionTier(models.Model):
         "is set on the customer itself). It may only lower prices.",
     )
     description = fields.Html("Benefits", translate=True)
-    partner_ids = fields.One2many("res.partner", "loyalty_tier_id", string="Customers")
+    profile_ids = fields.One2many("retention.profile", "loyalty_tier_id", string="Customers")
     partner_count = fields.Integer("Customers Count", compute="_compute_partner_count")
 
     _sql_constraints = [
@@ -60,9 +60,10 @@ class RetentionTier(models.Model):
             tier.currency_id = (tier.company_id or self.env.company).currency_id
 
     def _compute_partner_count(self):
+        # Customers (companies and individuals) holding it in the selected companies.
         counts = dict(
-            self.env["res.partner"]._read_group(
-                [("loyalty_tier_id", "in", self.ids), ("is_company", "=", True)],
+            self.env["retention.profile"]._read_group(
+                [("loyalty_tier_id", "in", self.ids), ("company_id", "in", self.env.companies.ids)],
                 ["loyalty_tier_id"],
                 ["__count"],
             )
@@ -129,14 +130,15 @@ class RetentionTier(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_use(self):
-        used = self.filtered("partner_ids")
+        # Held in any company, whether the user sees it or not.
+        used = self.sudo().filtered("profile_ids")
         if used:
             raise UserError(
                 self.env._(
                     "Tier “%(tier)s” is still held by %(count)s customers: archive it "
                     "instead, or move them to another tier first.",
                     tier=used[0].name,
-                    count=len(used[0].partner_ids),
+                    count=len(used[0].profile_ids),
                 )
             )
 

@@ -17,3 +17,4 @@ class RetentionTierHistory(models.Model):
     old_tier_id = fields.Many2one("retention.tier", "From Tier", ondelete="set null")
     new_tier_id = fields.Many2one("retention.tier", "To Tier", ondelete="set null")
     is_upgrade = fields.Boolean("Upgrade", index=True)
+    company_id = fields.Many2one("res.company", index=True, ondelete="cascade")

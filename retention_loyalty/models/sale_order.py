@@ -1,4 +1,16 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# What the loyalty profile reads of a confirmed order, and of its lines.
+ORDER_INPUTS = {"partner_id", "date_order", "company_id", "currency_id", "pricelist_id"}
+LINE_INPUTS = {
+    "price_unit",
+    "product_uom_qty",
+    "discount",
+    "tax_id",
+    "product_id",
+    "product_uom",
+    "display_type",
+}
 
 
 class SaleOrder(models.Model):
@@ -17,7 +29,7 @@ class SaleOrder(models.Model):
         # Confirming or cancelling an order, or moving a confirmed one to another
         # customer or date, changes the customers' profiles; quotations don't.
         confirmed = "sale" in self.mapped("state")
-        touched = "state" in vals or ({"partner_id", "date_order"} & vals.keys() and confirmed)
+        touched = "state" in vals or (ORDER_INPUTS & vals.keys() and confirmed)
         partners = self.partner_id if touched else self.env["res.partner"]
         result = super().write(vals)
         if touched:
@@ -39,3 +51,33 @@ class SaleOrder(models.Model):
                 "company_id": self.company_id.id,
             }
         )
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    # A confirmed order repriced, or given a line more or less, changes its
+    # amount and so its customer's revenue, tier and key-account flag.
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._loyalty_recompute_confirmed()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if LINE_INPUTS & vals.keys():
+            self._loyalty_recompute_confirmed()
+        return result
+
+    def unlink(self):
+        customers = self._loyalty_confirmed_customers()
+        result = super().unlink()
+        customers._loyalty_recompute()
+        return result
+
+    def _loyalty_recompute_confirmed(self):
+        self._loyalty_confirmed_customers()._loyalty_recompute()
+
+    def _loyalty_confirmed_customers(self):
+        return self.order_id.filtered(lambda order: order.state == "sale").partner_id

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.retention_feedback import NPS_CATEGORIES
+
 DEFAULT_CHURN_DAYS = 90
 
 
@@ -24,7 +26,7 @@ class RetentionChurnReport(models.Model):
     revenue_at_risk = fields.Float(
         "Revenue at Risk", readonly=True, help="What the customer bought in the window."
     )
-    nps_category = fields.Selection(related="partner_id.nps_category")
+    nps_category = fields.Selection(NPS_CATEGORIES, "NPS Category", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
     def init(self):
@@ -38,17 +40,18 @@ class RetentionChurnReport(models.Model):
                                          WHERE key = 'retention_loyalty.churn_days'),
                                        %(default)s) AS churn_days
                    ), risk AS (
-                       SELECT p.*, CURRENT_DATE - p.last_order_date AS days_since,
-                              COALESCE(NULLIF(p.order_interval_days, 0), params.churn_days)
+                       SELECT pr.*, p.user_id, CURRENT_DATE - pr.last_order_date AS days_since,
+                              COALESCE(NULLIF(pr.order_interval_days, 0), params.churn_days)
                                   AS threshold
-                         FROM res_partner p, params
-                        WHERE p.id = p.commercial_partner_id AND p.active
-                          AND p.last_order_date IS NOT NULL
+                         FROM retention_profile pr JOIN res_partner p ON p.id = pr.partner_id,
+                              params
+                        WHERE p.active AND pr.last_order_date IS NOT NULL
                    )
-                   SELECT id, id AS partner_id, user_id, loyalty_tier_id AS tier_id,
+                   SELECT id, partner_id, user_id, loyalty_tier_id AS tier_id,
                           last_order_date, order_interval_days AS usual_interval, days_since,
                           days_since - threshold AS days_overdue,
-                          COALESCE(loyalty_revenue, 0) AS revenue_at_risk, company_id
+                          COALESCE(loyalty_revenue, 0) AS revenue_at_risk, nps_category,
+                          company_id
                      FROM risk WHERE days_since > threshold)""",
                 view=SQL.identifier(self._table),
                 default=DEFAULT_CHURN_DAYS,

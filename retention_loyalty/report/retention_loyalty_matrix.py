@@ -13,7 +13,7 @@ BUYING = [
 
 
 class RetentionLoyaltyMatrix(models.Model):
-    """Repeat purchases by satisfaction, one row per customer: long-term but
+    """Repeat purchases by satisfaction, one row per customer and company: long-term but
     vulnerable customers (repeat buyers who are passive or detractors) stand
     apart from advocates."""
 
@@ -44,19 +44,19 @@ class RetentionLoyaltyMatrix(models.Model):
         self.env.cr.execute(
             SQL(
                 """CREATE OR REPLACE VIEW %s AS (
-                   SELECT p.id, p.id AS partner_id, p.user_id, p.loyalty_tier_id AS tier_id,
-                          CASE WHEN COALESCE(p.loyalty_order_count, 0) = 0 THEN '0_none'
-                               WHEN p.loyalty_order_count = 1 THEN '1_once'
-                               WHEN p.loyalty_order_count <= 5 THEN '2_repeat'
+                   SELECT pr.id, pr.partner_id, p.user_id, pr.loyalty_tier_id AS tier_id,
+                          CASE WHEN COALESCE(pr.loyalty_order_count, 0) = 0 THEN '0_none'
+                               WHEN pr.loyalty_order_count = 1 THEN '1_once'
+                               WHEN pr.loyalty_order_count <= 5 THEN '2_repeat'
                                ELSE '3_frequent' END AS buying,
-                          COALESCE(p.nps_category, 'unknown') AS satisfaction,
-                          COALESCE(p.loyalty_order_count, 0) > 1
-                              AND p.nps_category IN ('passive', 'detractor') AS is_vulnerable,
-                          1 AS customer_count, COALESCE(p.loyalty_order_count, 0) AS order_count,
-                          COALESCE(p.loyalty_revenue, 0) AS revenue, p.company_id
-                     FROM res_partner p
-                    WHERE p.id = p.commercial_partner_id AND p.active
-                      AND (p.first_order_date IS NOT NULL OR p.last_feedback_date IS NOT NULL))""",
+                          COALESCE(pr.nps_category, 'unknown') AS satisfaction,
+                          COALESCE(pr.loyalty_order_count, 0) > 1
+                              AND pr.nps_category IN ('passive', 'detractor') AS is_vulnerable,
+                          1 AS customer_count, COALESCE(pr.loyalty_order_count, 0) AS order_count,
+                          COALESCE(pr.loyalty_revenue, 0) AS revenue, pr.company_id
+                     FROM retention_profile pr JOIN res_partner p ON p.id = pr.partner_id
+                    WHERE p.active
+                      AND (pr.first_order_date IS NOT NULL OR pr.last_feedback_date IS NOT NULL))""",
                 SQL.identifier(self._table),
             )
         )

@@ -31,11 +31,13 @@ class RetentionNpsReport(models.Model):
             SQL(
                 """CREATE OR REPLACE VIEW %s AS (
                    SELECT f.id, f.date, f.commercial_partner_id AS partner_id,
-                          p.user_id, p.loyalty_tier_id AS tier_id, p.country_id, f.channel,
+                          p.user_id, pr.loyalty_tier_id AS tier_id, p.country_id, f.channel,
                           f.nps_category, f.nps_points AS nps, f.score,
                           NULLIF(f.effort_score, 0) AS effort_score, f.company_id
                      FROM retention_feedback f
-                     JOIN res_partner p ON p.id = f.commercial_partner_id)""",
+                     JOIN res_partner p ON p.id = f.commercial_partner_id
+                LEFT JOIN retention_profile pr ON pr.partner_id = f.commercial_partner_id
+                                              AND pr.company_id = f.company_id)""",
                 SQL.identifier(self._table),
             )
         )

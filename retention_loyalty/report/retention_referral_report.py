@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.retention_profile import ADVOCACY_STAGES
+
 
 class RetentionReferralReport(models.Model):
     """What each referrer brought: direct referrals and whole chains
@@ -13,7 +15,7 @@ class RetentionReferralReport(models.Model):
 
     partner_id = fields.Many2one("res.partner", "Referrer", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
-    advocacy_stage = fields.Selection(related="partner_id.advocacy_stage")
+    advocacy_stage = fields.Selection(ADVOCACY_STAGES, readonly=True)
     direct_count = fields.Integer("Direct Referrals", readonly=True)
     chain_count = fields.Integer("Referrals in the Chain", readonly=True)
     depth = fields.Integer("Chain Depth", readonly=True, aggregator="max")
@@ -37,17 +39,22 @@ class RetentionReferralReport(models.Model):
                          FROM chain JOIN edges ON edges.referrer_id = chain.referee_id
                         WHERE chain.depth < 20
                    )
-                   SELECT p.id, p.id AS partner_id, p.user_id, p.company_id,
+                   -- One row per referrer and company it trades with: what the
+                   -- referees bought from that company, all time (kept by the
+                   -- loyalty engine in each company's currency).
+                   SELECT root.id, root.partner_id, p.user_id, root.company_id,
+                          root.advocacy_stage,
                           COUNT(*) FILTER (WHERE chain.depth = 1) AS direct_count,
                           COUNT(DISTINCT chain.referee_id) AS chain_count,
                           MAX(chain.depth) AS depth,
-                          -- What the referees bought, all time (kept by the loyalty engine).
                           COALESCE(SUM(r.lifetime_revenue) FILTER (WHERE chain.depth = 1), 0)
                               AS direct_revenue,
                           COALESCE(SUM(r.lifetime_revenue), 0) AS chain_revenue
-                     FROM chain JOIN res_partner p ON p.id = chain.root_id
-                     JOIN res_partner r ON r.id = chain.referee_id
-                 GROUP BY p.id)""",
+                     FROM chain JOIN retention_profile root ON root.partner_id = chain.root_id
+                     JOIN res_partner p ON p.id = root.partner_id
+                LEFT JOIN retention_profile r ON r.partner_id = chain.referee_id
+                                             AND r.company_id = root.company_id
+                 GROUP BY root.id, p.user_id)""",
                 SQL.identifier(self._table),
             )
         )

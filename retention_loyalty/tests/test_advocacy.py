@@ -75,8 +75,17 @@ class TestAdvocacy(RetentionCase):
             [("loyalty_revenue", ">", 0), ("parent_id", "=", False)]
         )
         top_fifth = math.ceil(buyers * 0.2)
+        # The nightly recompute cuts; a sale during the day compares with its cut-off.
+        self.env["res.partner"]._cron_recompute_loyalty_profiles()
         keys = [c.name for c in customers if c.is_key_account]
         self.assertEqual(keys, [c.name for c in customers[-top_fifth:]])
+        cutoff = self.env.company.retention_key_account_cutoff
+        self.assertEqual(cutoff, customers[-top_fifth].loyalty_revenue)
+        big, small = self._customer("Big newcomer"), self._customer("Small newcomer")
+        self._sell(big, cutoff + 1)
+        self._sell(small, cutoff - 1)
+        self.assertTrue(big.is_key_account)
+        self.assertFalse(small.is_key_account)
         self.env["ir.config_parameter"].set_param("retention_loyalty.key_account_share", 1)
         self.env["res.partner"]._cron_recompute_loyalty_profiles()
         self.assertEqual([c.name for c in customers if c.is_key_account], ["Buyer 10"])

@@ -41,8 +41,8 @@ class TestProfilePerformance(RetentionCase):
         """Blank the profiles so the next recompute changes and logs every one."""
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE res_partner SET loyalty_tier_id = NULL, advocacy_stage = 'new', "
-            "loyalty_revenue = 0, satisfaction_score = NULL WHERE id = ANY(%s)",
+            "UPDATE retention_profile SET loyalty_tier_id = NULL, advocacy_stage = 'new', "
+            "loyalty_revenue = 0, satisfaction_score = NULL WHERE partner_id = ANY(%s)",
             [customers.ids],
         )
         self.env.invalidate_all()

@@ -1,0 +1,195 @@
+"""The loyalty engine's account of what it changed: one chatter note per
+tier or stage change saying why (in the company's currency), and one tier
+history row per tier move, each in one statement."""
+
+import ast
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.addons.base.models.res_lang import intersperse
+from odoo.tools import SQL, get_lang
+from odoo.tools.mail import generate_tracking_message_id
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    @api.model
+    def _loyalty_log_changes(self, changes, params):
+        """One chatter note per tier or stage change, saying why, in the
+        figures of the company whose profile changed (named when there are
+        several: the partner's chatter is shared)."""
+        tiers = {
+            tier.id: tier
+            for tier in self.env["retention.tier"].with_context(active_test=False).search([])
+        }
+        stages = dict(self._fields["advocacy_stage"]._description_selection(self.env))
+        companies = self.env["res.company"].sudo().search([])
+        formatters = {}
+        notes = []
+        moves = []
+        for row in changes:
+            partner_id, company_id, old_tier, tier, old_stage, stage, *measures = row
+            revenue, orders, tenure, score = measures
+            company = companies.browse(company_id)
+            lines = [Markup("<b>%s</b>") % company.name] if len(companies) > 1 else []
+            if old_tier != tier:
+                moves.append((partner_id, company_id, old_tier, tier))
+                if company_id not in formatters:
+                    formatters[company_id] = self._loyalty_money_formatter(company.currency_id)
+                lines.append(
+                    self._loyalty_tier_reason(
+                        tiers.get(old_tier),
+                        tiers.get(tier),
+                        {"revenue": revenue, "orders": orders, "tenure": tenure or 0},
+                        params,
+                        formatters[company_id],
+                    )
+                )
+            if old_stage != stage:
+                lines.append(
+                    self.env._(
+                        "Advocacy stage: %(old)s → %(new)s (satisfaction %(score)s).",
+                        old=stages.get(old_stage, old_stage),
+                        new=stages[stage],
+                        score=score if score is not None else self.env._("none yet"),
+                    )
+                )
+            if old_tier != tier or old_stage != stage:
+                notes.append((partner_id, Markup("<br/>").join(lines)))
+        if notes:
+            self._loyalty_log_notes(notes)
+        if moves:
+            self._loyalty_log_tier_history(moves, tiers)
+
+    @api.model
+    def _loyalty_money_formatter(self, currency=None):
+        """format_amount with the language and currency looked up once: it
+        costs 0.2 ms a call otherwise (40 s for a first recompute of 100,000
+        customers). Same output: grouping, separators, symbol, no-break spaces."""
+        currency = currency or self.env.company.currency_id
+        lang = get_lang(self.env)
+        grouping = ast.literal_eval(lang.grouping)
+        fmt = f"%.{currency.decimal_places}f"
+        nbsp = "\N{NO-BREAK SPACE}"
+
+        def money(amount):
+            integer, _point, decimals = (fmt % currency.round(amount)).partition(".")
+            text = intersperse(integer, grouping, lang.thousands_sep or "")[0]
+            if decimals:
+                text += lang.decimal_point + decimals
+            text = text.replace(" ", nbsp).replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            symbol = currency.symbol or ""
+            return (
+                f"{symbol}{nbsp}{text}"
+                if currency.position == "before"
+                else f"{text}{nbsp}{symbol}"
+            )
+
+        return money
+
+    @api.model
+    def _loyalty_log_notes(self, notes):
+        """The notes of _message_log_batch, in one INSERT: a first recompute of
+        100,000 customers logs 200,000 of them (50 s through the ORM, 2 s so)."""
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO mail_message (model, res_id, body, author_id, email_from,
+                                            reply_to, message_type, is_internal, subtype_id,
+                                            email_add_signature, message_id, date,
+                                            create_uid, write_uid, create_date, write_date)
+                   SELECT 'res.partner', v.res_id, v.body, %(author)s, %(email_from)s,
+                          %(reply_to)s, 'notification', true, %(subtype)s, false,
+                          %(message_id)s, now() AT TIME ZONE 'UTC', %(uid)s, %(uid)s,
+                          now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(ids)s::int[], %(bodies)s::text[]) AS v(res_id, body)""",
+                author=author_id or None,
+                email_from=email_from or None,
+                reply_to=self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
+                or None,
+                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                message_id=generate_tracking_message_id("message-notify"),
+                uid=self.env.uid,
+                ids=[partner_id for partner_id, _body in notes],
+                bodies=[str(escape(body)) for _partner_id, body in notes],
+            )
+        )
+        self.env["mail.message"].invalidate_model()
+
+    @api.model
+    def _loyalty_log_tier_history(self, moves, tiers):
+        """One retention.tier.history row per tier change, in one statement."""
+
+        def rank(tier_id):
+            tier = tiers.get(tier_id)
+            return (tier.sequence, tier.id) if tier else (-1, 0)
+
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO retention_tier_history (partner_id, company_id, date, old_tier_id,
+                                                      new_tier_id, is_upgrade, create_uid,
+                                                      write_uid, create_date, write_date)
+                   SELECT v.partner_id, v.company_id, %(today)s, v.old_tier, v.new_tier, v.up,
+                          %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(partners)s::int[], %(companies)s::int[], %(old)s::int[],
+                                 %(new)s::int[], %(up)s::bool[])
+                          AS v(partner_id, company_id, old_tier, new_tier, up)""",
+                today=fields.Date.context_today(self),
+                uid=self.env.uid,
+                partners=[move[0] for move in moves],
+                companies=[move[1] for move in moves],
+                old=[move[2] for move in moves],
+                new=[move[3] for move in moves],
+                up=[rank(move[3]) > rank(move[2]) for move in moves],
+            )
+        )
+
+    @api.model
+    def _loyalty_tier_reason(self, old, new, measures, params, money):
+        months = params["evaluation_months"]
+        revenue, orders, tenure = measures["revenue"], measures["orders"], measures["tenure"]
+        # Upgrade: the new tier's thresholds are met; downgrade: the old one's are not.
+        tier, met = (
+            (new, True) if new and (not old or new.sequence >= old.sequence) else (old, False)
+        )
+        checks = [
+            (
+                revenue,
+                tier.min_revenue,
+                self.env._(
+                    "revenue %(months)s months: %(value)s", months=months, value=money(revenue)
+                ),
+                money(tier.min_revenue),
+            ),
+            (
+                orders,
+                tier.min_order_count,
+                self.env._("orders %(months)s months: %(value)s", months=months, value=orders),
+                tier.min_order_count,
+            ),
+            (
+                tenure,
+                tier.min_tenure_days,
+                self.env._("customer for %(value)s days", value=tenure),
+                tier.min_tenure_days,
+            ),
+        ]
+        reasons = [
+            self.env._(
+                "%(measure)s %(sign)s %(tier)s threshold %(limit)s",
+                measure=label,
+                sign="≥" if met else "<",
+                tier=tier.name,
+                limit=limit,
+            )
+            for value, threshold, label, limit in checks
+            if threshold and (value >= threshold) == met
+        ]
+        return self.env._(
+            "Loyalty tier: %(old)s → %(new)s (%(reason)s).",
+            old=old.name if old else self.env._("none"),
+            new=new.name if new else self.env._("none"),
+            reason="; ".join(reasons) or self.env._("no threshold"),
+        )

@@ -1,0 +1,205 @@
+"""The loyalty engine's two statements.
+
+PROFILE_QUERY recomputes the profiles of the commercial partners %(ids)s in
+every company they trade with, each company from its own orders (converted to
+its currency at each order's rate), its own answers and its own tiers (plus
+the shared ones), and upserts the rows that changed. It returns, per changed
+profile: partner, company, old tier, new tier, old stage, new stage, revenue,
+orders, tenure, satisfaction, and the company's id when it was never cut into
+key accounts (else NULL).
+
+KEY_ACCOUNT_QUERY ranks each company's customers by that company's revenue
+and stores the cut-off that immediate recomputes compare with."""
+
+PROFILE_QUERY = """
+WITH targets AS (
+    SELECT id, active FROM res_partner WHERE id = ANY(%(ids)s) AND id = commercial_partner_id
+), referees AS (
+    SELECT r.id, r.company_id, ref.commercial_partner_id AS referrer_id
+      FROM res_partner r JOIN res_partner ref ON ref.id = r.referred_by_id
+     WHERE ref.commercial_partner_id IN (SELECT id FROM targets)
+       AND r.id = r.commercial_partner_id
+), orders AS (
+    SELECT buyer.commercial_partner_id AS partner_id, o.company_id,
+           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+               FILTER (WHERE o.date_order >= %(start)s) AS revenue,
+           COUNT(*) FILTER (WHERE o.date_order >= %(start)s) AS order_count,
+           COUNT(*) AS lifetime_count,
+           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS lifetime_revenue,
+           MIN(o.date_order)::date AS first_date,
+           MAX(o.date_order)::date AS last_date
+      FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
+     WHERE o.state = 'sale'
+       AND buyer.commercial_partner_id IN (SELECT id FROM targets UNION SELECT id FROM referees)
+  GROUP BY buyer.commercial_partner_id, o.company_id
+), answers AS (
+    SELECT f.commercial_partner_id AS partner_id, f.company_id, f.score,
+           NULLIF(f.effort_score, 0) AS effort, f.date,
+           power(0.5, (%(today)s - f.date) / %(half_life)s::float) AS weight,
+           f.date >= %(start)s AS in_window,
+           bool_or(f.date >= %(start)s) OVER w AS any_in_window,
+           row_number() OVER (w ORDER BY f.date DESC, f.id DESC) AS recency
+      FROM retention_feedback f
+     WHERE f.commercial_partner_id IN (SELECT id FROM targets)
+    WINDOW w AS (PARTITION BY f.commercial_partner_id, f.company_id)
+), feedback AS (
+    -- Answers in the window, recent ones weighing most; else the latest answer.
+    SELECT partner_id, company_id,
+           SUM(score * weight) / SUM(weight) AS score,
+           SUM(effort * weight) / NULLIF(SUM(weight) FILTER (WHERE effort IS NOT NULL), 0)
+               AS effort,
+           MAX(date) AS last_date
+      FROM answers
+     WHERE in_window OR (NOT any_in_window AND recency = 1)
+  GROUP BY partner_id, company_id
+), pairs AS (
+    SELECT partner_id, company_id FROM orders WHERE partner_id IN (SELECT id FROM targets)
+     UNION
+    SELECT partner_id, company_id FROM feedback
+     UNION
+    SELECT partner_id, company_id FROM retention_profile
+     WHERE partner_id IN (SELECT id FROM targets)
+     UNION
+    -- A referee's purchase in a company makes the referrer count there.
+    SELECT r.referrer_id, o.company_id FROM referees r JOIN orders o ON o.partner_id = r.id
+), referrals AS (
+    -- The referees the company can see, and what they bought from it.
+    SELECT r.referrer_id AS partner_id, pr.company_id, COUNT(*) AS referral_count,
+           COALESCE(SUM(o.lifetime_revenue), 0) AS referral_revenue,
+           bool_or(o.partner_id IS NOT NULL) AS has_buying_referral
+      FROM referees r
+      JOIN pairs pr ON pr.partner_id = r.referrer_id
+                   AND (r.company_id IS NULL OR r.company_id = pr.company_id)
+ LEFT JOIN orders o ON o.partner_id = r.id AND o.company_id = pr.company_id
+  GROUP BY r.referrer_id, pr.company_id
+), profile AS (
+    SELECT pr.partner_id, pr.company_id, old.id AS old_id,
+           old.loyalty_tier_id AS old_tier, COALESCE(old.advocacy_stage, 'new') AS old_stage,
+           COALESCE(o.revenue, 0) AS revenue,
+           COALESCE(o.order_count, 0) AS order_count,
+           COALESCE(o.lifetime_revenue, 0) AS lifetime_revenue,
+           o.first_date, o.last_date,
+           s.score, s.effort,
+           f.last_date AS feedback_date,
+           COALESCE(r.referral_count, 0) AS referral_count,
+           COALESCE(r.referral_revenue, 0) AS referral_revenue,
+           CASE WHEN o.lifetime_count > 1 THEN
+               round((o.last_date - o.first_date)::numeric / (o.lifetime_count - 1))::int
+           END AS order_interval,
+           (COALESCE(old.last_review_date, o.first_date) + make_interval(months =>
+               CASE old.opportunity_level WHEN 'high' THEN %(review_high)s
+                                          WHEN 'low' THEN %(review_low)s
+                                          ELSE %(review_medium)s END))::date AS next_review,
+           CASE WHEN old.loyalty_tier_locked THEN old.loyalty_tier_id ELSE (
+               SELECT t.id FROM retention_tier t
+                WHERE t.active
+                  AND (t.company_id IS NULL OR t.company_id = pr.company_id)
+                  AND COALESCE(o.revenue, 0) >= COALESCE(t.min_revenue, 0)
+                  AND COALESCE(o.order_count, 0) >= COALESCE(t.min_order_count, 0)
+                  AND COALESCE(%(today)s - o.first_date, 0) >= COALESCE(t.min_tenure_days, 0)
+             ORDER BY t.sequence DESC, t.id DESC LIMIT 1) END AS tier_id,
+           -- Classified on the score as stored and shown (one decimal).
+           CASE WHEN s.score IS NULL THEN NULL
+                WHEN s.score >= %(promoter_min)s THEN 'promoter'
+                WHEN s.score >= %(customer_min)s THEN 'passive'
+                ELSE 'detractor' END AS nps_category,
+           CASE WHEN old.advocacy_stage_manual THEN old.advocacy_stage
+                WHEN s.score IS NULL THEN 'new'
+                WHEN s.score < %(customer_min)s THEN 'detractor'
+                WHEN s.score < %(promoter_min)s THEN 'customer'
+                WHEN old.reference_consent OR r.has_buying_referral THEN 'advocate'
+                ELSE 'promoter' END AS stage,
+           COALESCE(t.active AND o.revenue > 0
+                    AND o.revenue >= c.retention_key_account_cutoff, false) AS is_key,
+           CASE WHEN c.retention_key_account_cutoff IS NULL THEN c.id END AS uncut_company,
+           old.loyalty_revenue AS old_revenue, old.loyalty_order_count AS old_order_count,
+           old.lifetime_revenue AS old_lifetime_revenue, old.first_order_date AS old_first_date,
+           old.last_order_date AS old_last_date, old.satisfaction_score AS old_score,
+           old.nps_category AS old_nps, old.effort_score AS old_effort,
+           old.last_feedback_date AS old_feedback_date, old.referral_count AS old_referral_count,
+           old.referral_revenue AS old_referral_revenue,
+           old.order_interval_days AS old_interval, old.next_review_date AS old_next_review,
+           old.is_key_account AS old_is_key
+      FROM pairs pr
+      JOIN targets t ON t.id = pr.partner_id
+      JOIN res_company c ON c.id = pr.company_id
+ LEFT JOIN retention_profile old ON old.partner_id = pr.partner_id
+                                AND old.company_id = pr.company_id
+ LEFT JOIN orders o ON o.partner_id = pr.partner_id AND o.company_id = pr.company_id
+ LEFT JOIN feedback f ON f.partner_id = pr.partner_id AND f.company_id = pr.company_id
+ LEFT JOIN referrals r ON r.partner_id = pr.partner_id AND r.company_id = pr.company_id
+     CROSS JOIN LATERAL (
+         SELECT round(f.score::numeric, 1) AS score, round(f.effort::numeric, 1) AS effort
+     ) s
+), changed AS (
+    INSERT INTO retention_profile AS cur (
+        partner_id, company_id, loyalty_tier_id, loyalty_revenue, loyalty_order_count,
+        lifetime_revenue, first_order_date, last_order_date, is_key_account,
+        satisfaction_score, nps_category, effort_score, last_feedback_date, advocacy_stage,
+        referral_count, referral_revenue, order_interval_days, next_review_date,
+        loyalty_tier_locked, advocacy_stage_manual, reference_consent, opportunity_level,
+        create_uid, write_uid, create_date, write_date)
+    SELECT n.partner_id, n.company_id, n.tier_id, n.revenue, n.order_count,
+           n.lifetime_revenue, n.first_date, n.last_date, n.is_key,
+           n.score, n.nps_category, n.effort, n.feedback_date, n.stage,
+           n.referral_count, n.referral_revenue, n.order_interval, n.next_review,
+           false, false, false, 'medium',
+           %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+      FROM profile n
+     WHERE n.old_id IS NULL
+        OR (n.old_tier, n.old_revenue, n.old_order_count, n.old_lifetime_revenue,
+            n.old_first_date, n.old_last_date, n.old_is_key, n.old_score, n.old_nps,
+            n.old_effort, n.old_feedback_date, n.old_stage, n.old_referral_count,
+            n.old_referral_revenue, n.old_interval, n.old_next_review)
+           IS DISTINCT FROM
+           (n.tier_id, n.revenue, n.order_count, n.lifetime_revenue, n.first_date,
+            n.last_date, n.is_key, n.score, n.nps_category, n.effort, n.feedback_date,
+            n.stage, n.referral_count, n.referral_revenue, n.order_interval, n.next_review)
+    ON CONFLICT (partner_id, company_id) DO UPDATE SET
+        loyalty_tier_id = EXCLUDED.loyalty_tier_id,
+        loyalty_revenue = EXCLUDED.loyalty_revenue,
+        loyalty_order_count = EXCLUDED.loyalty_order_count,
+        lifetime_revenue = EXCLUDED.lifetime_revenue,
+        first_order_date = EXCLUDED.first_order_date,
+        last_order_date = EXCLUDED.last_order_date,
+        is_key_account = EXCLUDED.is_key_account,
+        satisfaction_score = EXCLUDED.satisfaction_score,
+        nps_category = EXCLUDED.nps_category,
+        effort_score = EXCLUDED.effort_score,
+        last_feedback_date = EXCLUDED.last_feedback_date,
+        advocacy_stage = EXCLUDED.advocacy_stage,
+        referral_count = EXCLUDED.referral_count,
+        referral_revenue = EXCLUDED.referral_revenue,
+        order_interval_days = EXCLUDED.order_interval_days,
+        next_review_date = EXCLUDED.next_review_date,
+        write_uid = EXCLUDED.write_uid,
+        write_date = EXCLUDED.write_date
+    RETURNING cur.partner_id, cur.company_id, cur.loyalty_tier_id, cur.advocacy_stage
+)
+SELECT c.partner_id, c.company_id, n.old_tier, c.loyalty_tier_id, n.old_stage,
+       c.advocacy_stage, n.revenue, n.order_count, %(today)s - n.first_date, n.score,
+       n.uncut_company
+  FROM changed c JOIN profile n ON n.partner_id = c.partner_id AND n.company_id = c.company_id
+"""
+
+KEY_ACCOUNT_QUERY = """
+WITH ranked AS (
+    SELECT pr.id, pr.company_id, pr.loyalty_revenue,
+           row_number() OVER w AS rank, count(*) OVER (PARTITION BY pr.company_id) AS total
+      FROM retention_profile pr JOIN res_partner p ON p.id = pr.partner_id
+     WHERE p.active AND pr.loyalty_revenue > 0
+       AND (%(all)s OR pr.company_id = ANY(%(companies)s))
+    WINDOW w AS (PARTITION BY pr.company_id ORDER BY pr.loyalty_revenue DESC, pr.partner_id)
+), keys AS (
+    SELECT id, company_id, loyalty_revenue FROM ranked
+     WHERE rank <= ceil(total * %(share)s / 100.0)
+), flags AS (
+    UPDATE retention_profile pr SET is_key_account = (pr.id IN (SELECT id FROM keys))
+     WHERE (%(all)s OR pr.company_id = ANY(%(companies)s))
+       AND pr.is_key_account IS DISTINCT FROM (pr.id IN (SELECT id FROM keys))
+)
+UPDATE res_company c
+   SET retention_key_account_cutoff = (
+           (SELECT MIN(k.loyalty_revenue) FROM keys k WHERE k.company_id = c.id))
+ WHERE %(all)s OR c.id = ANY(%(companies)s)
+"""

@@ -1,0 +1,263 @@
+"""The loyalty profile on res.partner: each field reads the profile of the
+customer's commercial entity in the current company (retention.profile).
+
+The fields are not stored on the partner, but Odoo 18 builds every search,
+order, group-by and aggregate from `_field_to_sql`: answering it with a join
+on the current company's profile makes them filterable, sortable and
+groupable like stored fields (the Advocates kanban groups by stage), while
+contacts created under a company copy nothing."""
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, Query
+
+from .retention_feedback import NPS_CATEGORIES
+from .retention_profile import (
+    ADVOCACY_STAGES,
+    ENGINE_FIELDS,
+    OPPORTUNITY_LEVELS,
+    PROFILE_DEFAULTS,
+    PROFILE_FIELDS,
+    USER_FIELDS,
+)
+
+def _profile_field(field_class, *args, inverse=False, **kwargs):
+    """A partner field mirroring the profile field of the same name."""
+    name = kwargs.pop("name")
+    kwargs.update(compute="_compute_retention_profile", search=f"_search_{name}")
+    if inverse:
+        kwargs.update(inverse=f"_inverse_{name}", readonly=False)
+    else:
+        kwargs.setdefault("readonly", True)
+    return field_class(*args, **kwargs)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    retention_profile_ids = fields.One2many(
+        "retention.profile", "partner_id", "Loyalty Profiles", readonly=True
+    )
+    loyalty_currency_id = fields.Many2one("res.currency", compute="_compute_loyalty_currency_id")
+    loyalty_tier_id = _profile_field(
+        fields.Many2one,
+        "retention.tier",
+        "Loyalty Tier",
+        name="loyalty_tier_id",
+        inverse=True,
+        tracking=True,
+    )
+    loyalty_tier_locked = _profile_field(
+        fields.Boolean,
+        "Tier Set by Hand",
+        name="loyalty_tier_locked",
+        inverse=True,
+        help="Keep this tier: the automatic recompute leaves it alone.",
+    )
+    loyalty_revenue = _profile_field(
+        fields.Monetary,
+        "Revenue (window)",
+        name="loyalty_revenue",
+        currency_field="loyalty_currency_id",
+        aggregator="sum",
+    )
+    loyalty_order_count = _profile_field(
+        fields.Integer, "Orders (window)", name="loyalty_order_count", aggregator="sum"
+    )
+    lifetime_revenue = _profile_field(
+        fields.Monetary,
+        "Revenue (all time)",
+        name="lifetime_revenue",
+        currency_field="loyalty_currency_id",
+        aggregator="sum",
+    )
+    first_order_date = _profile_field(fields.Date, name="first_order_date")
+    last_order_date = _profile_field(fields.Date, name="last_order_date")
+    is_key_account = _profile_field(
+        fields.Boolean,
+        "Key Account",
+        name="is_key_account",
+        help="Among the company's top customers by revenue in the window (the 80/20 rule).",
+    )
+    satisfaction_score = _profile_field(
+        fields.Float,
+        "Satisfaction",
+        name="satisfaction_score",
+        digits=(3, 1),
+        aggregator="avg",
+    )
+    nps_category = _profile_field(fields.Selection, NPS_CATEGORIES, "NPS Category", name="nps_category")
+    effort_score = _profile_field(
+        fields.Float, "Customer Effort", name="effort_score", digits=(3, 1), aggregator="avg"
+    )
+    last_feedback_date = _profile_field(fields.Date, name="last_feedback_date")
+    advocacy_stage = _profile_field(
+        fields.Selection,
+        ADVOCACY_STAGES,
+        name="advocacy_stage",
+        inverse=True,
+        tracking=True,
+        group_expand="_group_expand_advocacy_stage",
+    )
+    advocacy_stage_manual = _profile_field(
+        fields.Boolean,
+        "Stage Set by Hand",
+        name="advocacy_stage_manual",
+        help="Moved by a rep: holds until the customer's next feedback.",
+    )
+    reference_consent = _profile_field(
+        fields.Boolean,
+        name="reference_consent",
+        inverse=True,
+        tracking=True,
+        help="Agrees to act as a reference or give a testimonial.",
+    )
+    referral_count = _profile_field(fields.Integer, name="referral_count")
+    referral_revenue = _profile_field(
+        fields.Monetary, name="referral_revenue", currency_field="loyalty_currency_id"
+    )
+    opportunity_level = _profile_field(
+        fields.Selection,
+        OPPORTUNITY_LEVELS,
+        name="opportunity_level",
+        inverse=True,
+        tracking=True,
+        help="How much more the customer could buy: drives how often accounts are reviewed.",
+    )
+    last_review_date = _profile_field(
+        fields.Date, name="last_review_date", inverse=True, tracking=True
+    )
+    next_review_date = _profile_field(
+        fields.Date,
+        name="next_review_date",
+        help="Last review (or first order) plus the review interval of the opportunity "
+        "level, set in Settings.",
+    )
+    order_interval_days = _profile_field(
+        fields.Integer,
+        "Usual Days Between Orders",
+        name="order_interval_days",
+        help="Average time between the customer's confirmed orders; inactivity is measured "
+        "against it.",
+    )
+
+    @api.depends_context("company")
+    def _compute_loyalty_currency_id(self):
+        self.loyalty_currency_id = self.env.company.currency_id
+
+    @api.depends("commercial_partner_id")
+    @api.depends_context("company")
+    def _compute_retention_profile(self):
+        commercial = self.commercial_partner_id
+        profiles = {
+            profile.partner_id.id: profile
+            for profile in self.env["retention.profile"]
+            .sudo()
+            .search_fetch(
+                [("partner_id", "in", commercial.ids), ("company_id", "=", self.env.company.id)],
+                PROFILE_FIELDS + ["partner_id"],
+            )
+        }
+        empty = self.env["retention.profile"]
+        for partner in self:
+            profile = profiles.get(partner.commercial_partner_id.id)
+            for name in PROFILE_FIELDS:
+                if profile is not None:
+                    value = profile[name]
+                    if name == "loyalty_tier_id":
+                        value = value.with_env(self.env)
+                else:
+                    value = PROFILE_DEFAULTS.get(name, empty._fields[name].convert_to_record(None, empty))
+                partner[name] = value
+
+    # -- search, order, group-by: the current company's profile, joined ------
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        if fname not in PROFILE_FIELDS:
+            return super()._field_to_sql(alias, fname, query, flush)
+        if query is None:
+            raise ValueError(f"{fname} needs a query to join the loyalty profile")
+        profile_alias = query.make_alias(alias, "retention_profile")
+        query.add_join(
+            "LEFT JOIN",
+            profile_alias,
+            "retention_profile",
+            SQL(
+                "%s = %s AND %s = %s",
+                SQL.identifier(profile_alias, "partner_id"),
+                SQL.identifier(alias, "commercial_partner_id"),
+                SQL.identifier(profile_alias, "company_id"),
+                self.env.company.id,
+            ),
+        )
+        field = self.env["retention.profile"]._fields[fname]
+        sql = SQL.identifier(profile_alias, fname, to_flush=field if flush else None)
+        if fname in PROFILE_DEFAULTS:
+            sql = SQL("COALESCE(%s, %s)", sql, PROFILE_DEFAULTS[fname])
+        return sql
+
+    def _search_profile(self, fname, operator, value):
+        """Customers whose current-company profile matches, through the
+        profile table's own indexes; customers without a profile match when
+        the empty profile does (a stage of "new", no key account...)."""
+        profiles = self.env["retention.profile"].sudo()  # only the current company's
+        company = [("company_id", "=", self.env.company.id)]
+        if self._retention_default_matches(fname, operator, value):
+            others = profiles._search([*company, "!", (fname, operator, value)])
+            return [("commercial_partner_id", "not in", others.subselect("partner_id"))]
+        matching = profiles._search([*company, (fname, operator, value)])
+        return [("commercial_partner_id", "in", matching.subselect("partner_id"))]
+
+    @api.model
+    def _retention_default_matches(self, fname, operator, value):
+        if isinstance(value, (Query, SQL)):
+            return operator == "not in"
+        empty = self.env["retention.profile"].new({})
+        return bool(empty.filtered_domain([(fname, operator, value)]))
+
+    def _inverse_profile(self, fname):
+        """A user's value goes to the profile of the current company; a stage
+        set by a rep holds until the customer's next feedback."""
+        for value, partners in self.grouped(lambda p: p[fname]).items():
+            profiles = self.env["retention.profile"]._profiles_of(
+                partners.commercial_partner_id, self.env.company
+            )
+            vals = {fname: value.id if fname == "loyalty_tier_id" else value}
+            if fname == "advocacy_stage":
+                vals["advocacy_stage_manual"] = True
+            profiles.write(vals)
+
+    @api.model
+    def _group_expand_advocacy_stage(self, stages, domain):
+        return [key for key, _label in ADVOCACY_STAGES]
+
+    def _check_engine_fields_untouched(self, vals):
+        if not self.env.su and set(ENGINE_FIELDS) & vals.keys():
+            raise AccessError(
+                self.env._(
+                    "Revenue, orders, satisfaction and the other loyalty figures are "
+                    "computed by the loyalty engine: they cannot be set by hand."
+                )
+            )
+
+
+def _method(kind, fname):
+    """One named method per field (Odoo calls them by name; addons may override)."""
+    if kind == "search":
+
+        def method(self, operator, value):
+            return self._search_profile(fname, operator, value)
+
+    else:
+
+        def method(self):
+            return self._inverse_profile(fname)
+
+    method.__name__ = f"_{kind}_{fname}"
+    return method
+
+
+for _fname in PROFILE_FIELDS:
+    setattr(ResPartner, f"_search_{_fname}", _method("search", _fname))
+for _fname in USER_FIELDS:
+    setattr(ResPartner, f"_inverse_{_fname}", _method("inverse", _fname))

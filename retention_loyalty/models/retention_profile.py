@@ -1,0 +1,176 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .retention_feedback import NPS_CATEGORIES
+
+ADVOCACY_STAGES = [
+    ("new", "New"),
+    ("detractor", "Detractor"),
+    ("customer", "Customer"),
+    ("promoter", "Promoter"),
+    ("advocate", "Advocate"),
+]
+OPPORTUNITY_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+# Figures only the loyalty engine writes (in SQL, as superuser).
+ENGINE_FIELDS = [
+    "loyalty_revenue",
+    "loyalty_order_count",
+    "lifetime_revenue",
+    "first_order_date",
+    "last_order_date",
+    "is_key_account",
+    "satisfaction_score",
+    "nps_category",
+    "effort_score",
+    "last_feedback_date",
+    "referral_count",
+    "referral_revenue",
+    "order_interval_days",
+    "next_review_date",
+]
+# What a user sets on a customer, per company. The tier and the stage are the
+# engine's too, unless locked or moved by hand.
+USER_FIELDS = [
+    "loyalty_tier_id",
+    "loyalty_tier_locked",
+    "advocacy_stage",
+    "advocacy_stage_manual",
+    "reference_consent",
+    "opportunity_level",
+    "last_review_date",
+]
+PROFILE_FIELDS = ENGINE_FIELDS + USER_FIELDS
+# What a customer without a profile in the company reads.
+PROFILE_DEFAULTS = {
+    "loyalty_revenue": 0.0,
+    "loyalty_order_count": 0,
+    "lifetime_revenue": 0.0,
+    "is_key_account": False,
+    "referral_count": 0,
+    "referral_revenue": 0.0,
+    "order_interval_days": 0,
+    "loyalty_tier_locked": False,
+    "advocacy_stage": "new",
+    "advocacy_stage_manual": False,
+    "reference_consent": False,
+    "opportunity_level": "medium",
+}
+
+
+class RetentionProfile(models.Model):
+    """A customer's loyalty profile in one company: that company's orders in
+    its currency, its tiers, its feedback, and what its users set. The fields
+    of the same names on res.partner read the current company's profile."""
+
+    _name = "retention.profile"
+    _description = "Loyalty Profile"
+    _order = "partner_id, company_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    loyalty_tier_id = fields.Many2one("retention.tier", "Loyalty Tier", ondelete="set null")
+    loyalty_tier_locked = fields.Boolean("Tier Set by Hand")
+    loyalty_revenue = fields.Monetary("Revenue (window)")
+    loyalty_order_count = fields.Integer("Orders (window)")
+    lifetime_revenue = fields.Monetary("Revenue (all time)")
+    first_order_date = fields.Date()
+    last_order_date = fields.Date()
+    is_key_account = fields.Boolean("Key Account")
+    satisfaction_score = fields.Float("Satisfaction", digits=(3, 1), aggregator="avg")
+    nps_category = fields.Selection(NPS_CATEGORIES, "NPS Category")
+    effort_score = fields.Float("Customer Effort", digits=(3, 1), aggregator="avg")
+    last_feedback_date = fields.Date()
+    advocacy_stage = fields.Selection(ADVOCACY_STAGES, default="new", required=True)
+    advocacy_stage_manual = fields.Boolean("Stage Set by Hand")
+    reference_consent = fields.Boolean()
+    referral_count = fields.Integer()
+    referral_revenue = fields.Monetary()
+    opportunity_level = fields.Selection(OPPORTUNITY_LEVELS, default="medium", required=True)
+    last_review_date = fields.Date()
+    next_review_date = fields.Date()
+    order_interval_days = fields.Integer("Usual Days Between Orders")
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "UNIQUE(partner_id, company_id)",
+            "A customer has one loyalty profile per company.",
+        ),
+    ]
+
+    def init(self):
+        # The customer list's filters and the kanban's columns, per company.
+        for column in ("advocacy_stage", "loyalty_tier_id", "nps_category", "is_key_account"):
+            self.env.cr.execute(
+                f"CREATE INDEX IF NOT EXISTS retention_profile_company_{column}_idx "
+                f"ON retention_profile (company_id, {column})"
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._check_profile_write(vals)
+        profiles = super().create(vals_list)
+        self.env["res.partner"].invalidate_model(PROFILE_FIELDS)
+        return profiles
+
+    def write(self, vals):
+        self._check_profile_write(vals)
+        result = super().write(vals)
+        self.env["res.partner"].invalidate_model(PROFILE_FIELDS)
+        if ENGINE_INPUTS & vals.keys():
+            self.partner_id._loyalty_recompute()
+        return result
+
+    def _check_profile_write(self, vals):
+        """The engine's figures are computed, never typed; tiers are
+        configuration: only retention admins set or lock one by hand, whatever
+        the path (a contact made its own company, an import, RPC)."""
+        if self.env.su:
+            return
+        if ENGINE_FIELDS_SET & vals.keys():
+            raise AccessError(
+                self.env._(
+                    "Revenue, orders, satisfaction and the other loyalty figures are "
+                    "computed by the loyalty engine: they cannot be set by hand."
+                )
+            )
+        tier_changed = any(
+            vals.get(name, profile[name]) != profile[name]
+            for profile in self
+            for name in ("loyalty_tier_locked",)
+        ) or any(
+            vals.get("loyalty_tier_id", profile.loyalty_tier_id.id) != profile.loyalty_tier_id.id
+            for profile in self
+        )
+        if not self:
+            tier_changed = bool(vals.get("loyalty_tier_id") or vals.get("loyalty_tier_locked"))
+        if tier_changed and not self.env.user.has_group(
+            "retention_loyalty.group_retention_manager"
+        ):
+            raise AccessError(
+                self.env._("Only retention administrators can set or lock a loyalty tier by hand.")
+            )
+
+    @api.model
+    def _profiles_of(self, partners, company):
+        """The profiles of these commercial partners in `company`, created where
+        missing (a user's value makes the company trade with the customer)."""
+        profiles = self.search([("partner_id", "in", partners.ids), ("company_id", "=", company.id)])
+        missing = partners - profiles.partner_id
+        if missing:
+            profiles |= self.create(
+                [{"partner_id": partner.id, "company_id": company.id} for partner in missing]
+            )
+        return profiles
+
+
+ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS)
+# What a user sets that the engine reads: the stage, next review or tier follow.
+ENGINE_INPUTS = frozenset(
+    {"reference_consent", "opportunity_level", "last_review_date", "loyalty_tier_locked"}
+)
