@@ -25,11 +25,12 @@ LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ")
 def odoo(database, *args, script=None, expected_errors=None):
     """Run odoo-bin; with `script`, run it in `odoo shell` and return its output.
     Log lines of warnings or errors fail the check, but those matching
-    `expected_errors`."""
+    `expected_errors`. A `-c` in args replaces the config."""
     command = [PYTHON, "-m", "odoo"]
     if script is not None:
         command.append("shell")
-    command += ["-c", CONF, "-d", database, "--log-level=warn", *args]
+    config = [] if "-c" in args else ["-c", CONF]
+    command += [*config, "-d", database, "--log-level=warn", *args]
     result = subprocess.run(
         command, check=False, input=script or "", capture_output=True, text=True, timeout=1200
     )
@@ -132,6 +133,75 @@ def test_upgrade_runs_the_tests_and_keeps_data_and_edited_rules(database):
     assert "tier <p>Free delivery</p>" in after, after
 
 
+# The last version with the profile in columns of res_partner (18.0.1.5.0).
+PER_CUSTOMER_VERSION = "c6032e4"
+OLD_DATA = """
+eur = env.ref('base.EUR'); eur.active = True
+europe = env['res.company'].create({'name': 'Retention Europe', 'currency_id': eur.id})
+env.user.company_ids |= europe
+shared = env['res.partner'].create({'name': 'Shared customer', 'is_company': True})
+widget = env['product.product'].create({'name': 'Upgrade widget', 'list_price': 1,
+                                        'taxes_id': [(5, 0, 0)]})
+def sell(company, amount):
+    order = env['sale.order'].with_company(company).create({
+        'partner_id': shared.id, 'company_id': company.id,
+        'order_line': [(0, 0, {'product_id': widget.id, 'price_unit': amount})]})
+    order.action_confirm()
+sell(env.ref('base.main_company'), 1000)
+sell(europe, 3000)
+shared.write({'loyalty_tier_id': env.ref('retention_loyalty.tier_gold').id,
+              'loyalty_tier_locked': True, 'opportunity_level': 'high',
+              'reference_consent': True, 'last_review_date': '2026-06-01'})
+print('old revenue', shared.loyalty_revenue)
+env.cr.commit()
+"""
+NEW_PROFILES = """
+shared = env['res.partner'].search([('name', '=', 'Shared customer')])
+europe = env['res.company'].search([('name', '=', 'Retention Europe')])
+for company in (env.ref('base.main_company'), europe):
+    seen = shared.with_company(company)
+    print('profile', company.currency_id.name, seen.loyalty_revenue, seen.loyalty_tier_id.name,
+          seen.loyalty_tier_locked, seen.opportunity_level, seen.reference_consent,
+          seen.last_review_date, seen.next_review_date)
+"""
+
+
+def test_upgrade_from_profiles_on_partners_moves_them_per_company(tmp_path):
+    """An existing database of the previous version keeps what users set on
+    its customers, now per company, with each company's own figures."""
+    repo = Path(__file__).resolve().parent.parent
+    old_addons = tmp_path / "addons"
+    old_addons.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", PER_CUSTOMER_VERSION, "retention_loyalty"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(old_addons)], input=archive, check=True)
+    old_conf = tmp_path / "odoo.conf"
+    old_conf.write_text(Path(CONF).read_text().replace(f",{repo}\n", f",{old_addons}\n"))
+    assert str(old_addons) in old_conf.read_text()
+    database = f"retention_upgrade_{uuid.uuid4().hex[:8]}"
+    try:
+        old = ["-c", str(old_conf)]
+        odoo(database, *old, "-i", "retention_loyalty", "--stop-after-init")
+        assert "old revenue 4000.0" in odoo(database, *old, script=OLD_DATA)
+        odoo(database, "-u", "retention_loyalty", "--stop-after-init")
+        assert module_state(database) == "installed"
+        out = odoo(database, script=NEW_PROFILES)
+        # Each company's own sales in its currency; what the user set, in both.
+        kept = "Gold True high True 2026-06-01 2026-09-01"
+        assert f"profile USD 1000.0 {kept}" in out, out
+        assert f"profile EUR 3000.0 {kept}" in out, out
+        columns = (
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'res_partner'"
+            " AND column_name IN ('loyalty_tier_id', 'advocacy_stage', 'loyalty_revenue')"
+        )
+        assert sql(database, columns) == "0"
+    finally:
+        subprocess.run(["dropdb", "--if-exists", database], check=False)
+
+
 def load_command(database, *args, tool=LOAD):
     return [PYTHON, str(tool), "-c", CONF, "-d", database, *args]
 
@@ -210,8 +280,8 @@ env.cr.commit()
 admin = env.ref('base.user_admin').id
 
 def forget_profile():
-    env.cr.execute("UPDATE res_partner SET advocacy_stage = 'new', satisfaction_score = NULL"
-                   " WHERE id = %s", [customer.id])
+    env.cr.execute("UPDATE retention_profile SET advocacy_stage = 'new', satisfaction_score = NULL"
+                   " WHERE partner_id = %s", [customer.id])
     env.cr.commit()
 
 errors = []
@@ -285,7 +355,10 @@ def scale(database, *args, returncode=0):
 def profile_counts(database):
     """Generated customers with a tier; those whose tier history or chatter
     disagrees with their tier; those with a tier change logged twice."""
-    customers = "SELECT id, loyalty_tier_id FROM res_partner WHERE name LIKE 'Scale customer %'"
+    customers = (
+        "SELECT p.id, pr.loyalty_tier_id FROM res_partner p JOIN retention_profile pr"
+        " ON pr.partner_id = p.id WHERE p.name LIKE 'Scale customer %'"
+    )
     return tuple(
         int(sql(database, query))
         for query in (

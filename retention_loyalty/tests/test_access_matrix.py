@@ -50,8 +50,10 @@ MATRIX = {
     # Shared configuration: every company reads it.
     "retention.review.question":       ("r",    "r",      "rwcu",       "r"),
     "retention.complaint.category":    ("r",    "r",      "rwcu",       "r"),
-    # Tier changes follow their customer's company (rule on partner_id.company_id).
+    # Tier changes belong to the company whose profile moved.
     "retention.tier.history":          ("r",    "r",      "rwcu",       "-"),
+    # Profiles: reps set consent, opportunity level and stage (the engine the rest).
+    "retention.profile":               ("rwc",  "rwc",    "rwcu",       "-"),
     # Answers follow their review's company (rule on review_id.company_id).
     "retention.account.review.answer": ("rwcu", "rwcu",   "rwcu",       "-"),
     **dict.fromkeys(REPORTS,           ("r",    "r",      "r",          "-")),
@@ -106,7 +108,10 @@ class TestAccessMatrix(RetentionCase, HttpCase):
                 {"name": "Diamond", "sequence": 99, "min_revenue": 1e6, "min_order_count": 99}
                 | {"min_tenure_days": 999, **here}
             ),
-            "retention.tier.history": cls._make("retention.tier.history", date=cls.today),
+            "retention.tier.history": cls._make("retention.tier.history", date=cls.today, **here),
+            "retention.profile": cls.env["retention.profile"].search(
+                [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.env.company.id)]
+            ),
             "retention.feedback": cls._answer(cls.customer, 4, **here),
             "retention.feedback.request": cls._link(cls.customer),
             "retention.cadence": cadence,
