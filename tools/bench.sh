@@ -2,14 +2,24 @@
 # make bench: the cadence engine on 10,000 newly confirmed orders, then the
 # loyalty recompute, the advocate kanban, the customer list and the reports on
 # 100,000 generated customers with 1,000,000 orders, in a throwaway database;
-# one line per figure, all of them in .state/bench/bench.json.
+# then a rep's everyday actions there with the addon's hooks and without them;
+# with BENCH_INSTALL=1, the install of the addon on an existing database of
+# 120,000 partners and 1,000,000 orders and its first profile pass. One line
+# per figure, all of them in .state/bench/bench.json.
 source "$(dirname "$0")/env.sh"
 ensure_all
 ORDERS=${BENCH_ORDERS:-10000}
 DB=retention_bench_$$
+IDB=retention_bench_install_$$
 OUT=$STATE_DIR/bench
 mkdir -p "$OUT"
-cleanup() { dropdb --if-exists "$DB" >/dev/null 2>&1 || true; rm -rf "$STATE_DIR/data/filestore/$DB"; }
+cleanup() {
+    local db
+    for db in "$DB" "$IDB"; do
+        dropdb --if-exists "$db" >/dev/null 2>&1 || true
+        rm -rf "$STATE_DIR/data/filestore/$db"
+    done
+}
 trap cleanup EXIT
 
 say "installing retention_loyalty (no demo data) in throwaway database $DB"
@@ -34,11 +44,38 @@ say "advocate kanban and customer list, with and without the addon's indexes"
 views=$(scale views)
 say "reports"
 reports=$(scale reports)
+everyday() { "$VENV/bin/python" "$REPO_DIR/tools/everyday_load.py" -c "$ODOO_CONF" "$@"; }
+say "a rep's actions (confirm an order, import 100 contacts, log an answer), with and without the addon's hooks"
+actions=$(everyday -d "$DB" actions)
+
+install='{}'
+if [ "${BENCH_INSTALL:-0}" = 1 ]; then
+    say "install on an existing database: sale_management in $IDB, 100,000 customers, 20,000 contacts, 1,000,000 orders (bulk SQL)"
+    odoo -d "$IDB" -i sale_management --without-demo=all --stop-after-init --log-level=warn \
+        >"$OUT/install_base.log" 2>&1 || die "installing sale_management failed (log: $OUT/install_base.log)."
+    base=$(everyday -d "$IDB" install-data)
+    say "installing retention_loyalty there (timed), then its first profile pass"
+    started=$(date +%s.%N)
+    odoo -d "$IDB" -i retention_loyalty --without-demo=all --stop-after-init --log-level=info \
+        >"$OUT/install_existing.log" 2>&1 || die "install failed (log: $OUT/install_existing.log)."
+    ended=$(date +%s.%N)
+    first_pass=$(everyday -d "$IDB" first-pass)
+    install=$("$VENV/bin/python" - "$OUT/install_existing.log" "$started" "$ended" "$base" "$first_pass" <<'PY'
+import json, re, sys
+log, started, ended, base, first_pass = sys.argv[1:]
+# Odoo logs each module's load time at INFO: "Module crm loaded in 12.34s, 5678 queries".
+modules = {name: float(seconds) for name, seconds in
+           re.findall(r"Module (\w+) loaded in ([\d.]+)s", open(log).read())}
+print(json.dumps({"base": json.loads(base), "seconds": round(float(ended) - float(started), 1),
+                  "modules": modules, "first_pass": json.loads(first_pass)}))
+PY
+)
+fi
 
 "$VENV/bin/python" - "$OUT/bench.json" "$setup" "$first" "$rerun" "$check" "$generated" \
-    "$recompute" "$floor" "$views" "$reports" <<'PY'
+    "$recompute" "$floor" "$views" "$reports" "$actions" "$install" <<'PY'
 import json, sys
-path, setup, first, rerun, check, generated, recompute, floor, views, reports = (
+path, setup, first, rerun, check, generated, recompute, floor, views, reports, actions, install = (
     sys.argv[1], *map(json.loads, sys.argv[2:]))
 assert check["followups"] == check["distinct_followups"] == check["activities"], check
 indexed, bare = views["with_indexes"], views["without_indexes"]
@@ -56,10 +93,14 @@ figures = {
     "recompute_first_run_queries": recompute["first_queries"],
     "recompute_rerun_seconds": recompute["rerun_seconds"],
     "recompute_peak_rss_mb": recompute["peak_rss_mb"],
+    "recompute_profiles": recompute["profiles"],
     "recompute_customers_with_tier": recompute["with_tier"],
     "recompute_key_accounts": recompute["key_accounts"],
     "raw_sql_floor_seconds": floor["seconds"],
+    "raw_sql_floor_empty_table_seconds": floor["empty_seconds"],
     "recompute_to_floor_ratio": round(recompute["first_seconds"] / floor["seconds"], 2),
+    "recompute_to_empty_floor_ratio": round(
+        recompute["first_seconds"] / floor["empty_seconds"], 2),
     "rerun_to_floor_ratio": round(recompute["rerun_seconds"] / floor["seconds"], 2),
     "kanban_requests": indexed["kanban"]["requests"],
     "kanban_queries": indexed["kanban"]["queries"],
@@ -75,9 +116,33 @@ figures = {
     },
     **{f"report_{model.split('.', 1)[1].replace('.', '_')}_ms": round(figure["seconds"] * 1000)
        for model, figure in reports.items()},
+    # A rep's actions: medians, with the addon's hooks and without them.
+    **{f"rep_{action}_{key}": value
+       for action, figure in actions.items() if not action.startswith("immediate")
+       for key, value in figure.items()},
+    **{f"{action}_path_1_customer_{key}": value
+       for action, figure in actions.items() if action.startswith("immediate")
+       for key, value in figure.items()},
 }
+if install:
+    figures.update({
+        "install_existing_partners": install["base"]["partners"],
+        "install_existing_orders": install["base"]["orders"],
+        "install_existing_seconds": install["seconds"],
+        **{f"install_existing_module_{name}_seconds": seconds
+           for name, seconds in install["modules"].items()
+           if name in ("retention_loyalty", "crm", "contacts", "digest")},
+        "install_first_pass_seconds": install["first_pass"]["seconds"],
+        "install_first_pass_queries": install["first_pass"]["queries"],
+        "install_first_pass_peak_rss_mb": install["first_pass"]["peak_rss_mb"],
+        "install_first_pass_profiles": install["first_pass"]["profiles"],
+        "install_first_pass_with_tier": install["first_pass"]["with_tier"],
+    })
+targets = [("rep_confirm_ratio", 2), ("rep_import_100_contacts_ratio", 2), ("rep_feedback_ms", 40)]
 for key, value in figures.items():
-    print(f"{key:40} {value}")
+    print(f"{key:48} {value}")
+for key, target in targets:
+    print(f"{key} {figures[key]}: {'within' if figures[key] <= target else 'OVER'} target {target}")
 with open(path, "w") as out:
     json.dump(figures, out, indent=2)
 print(f"(written to {path})")

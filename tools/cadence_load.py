@@ -49,10 +49,9 @@ def setup(env, orders, prefix):
     customers = orders // ORDERS_PER_CUSTOMER
     cr.execute(
         """INSERT INTO res_partner (name, complete_name, is_company, active, type, user_id,
-                                    company_id, autopost_bills, advocacy_stage, create_date,
-                                    write_date)
+                                    company_id, autopost_bills, create_date, write_date)
            SELECT 'Bench customer ' || g, 'Bench customer ' || g, true, true, 'contact',
-                  (%s::int[])[1 + g %% %s], NULL, 'ask', 'new', now(), now()
+                  (%s::int[])[1 + g %% %s], NULL, 'ask', now(), now()
              FROM generate_series(1, %s) g RETURNING id""",
         [reps.ids, REPS, customers],
     )

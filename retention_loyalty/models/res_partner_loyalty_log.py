@@ -20,6 +20,9 @@ class ResPartner(models.Model):
         """One chatter note per tier or stage change, saying why, in the
         figures of the company whose profile changed (named when there are
         several: the partner's chatter is shared)."""
+        changes = [row for row in changes if row[2] != row[3] or row[4] != row[5]]
+        if not changes:  # figures only: nothing to tell
+            return
         tiers = {
             tier.id: tier
             for tier in self.env["retention.tier"].with_context(active_test=False).search([])

@@ -1,7 +1,10 @@
+from contextlib import contextmanager
+
 from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import format_amount
 
+from ..models.res_partner_loyalty_sql import KEY_ACCOUNT_QUERY
 from .common import RetentionCase
 
 CUSTOMERS = 1000
@@ -88,3 +91,49 @@ class TestProfilePerformance(RetentionCase):
             partners._loyalty_money_formatter()(1234567.5),
             format_amount(partners.env, 1234567.5, currency),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestImmediateUpdate(RetentionCase):
+    """A rep's save recomputes only the customer concerned: the same queries
+    with 10 customers and with 1,000, and no statement over all of them."""
+
+    def _one_customer_recompute(self, customer):
+        self.env.invalidate_all()
+        queries = []
+        with contextmanager(self._patchExecute)(queries):
+            customer._loyalty_recompute()
+        return queries
+
+    def _customers(self, count, offset):
+        customers = self.env["res.partner"].create(
+            [{"name": f"Pinned {offset + i}", "is_company": True} for i in range(count)]
+        )
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "order_line": [Command.create({"product_id": self.product.id, "price_unit": 5})],
+                }
+                for customer in customers
+            ]
+        )
+        orders.action_confirm()
+        self.env["res.partner"]._cron_recompute_loyalty_profiles()  # the nightly cut
+        return customers
+
+    def test_one_customer_costs_the_same_at_10_and_1000_customers(self):
+        few = self._customers(10, 0)
+        self._sell(few[0], 50)
+        self._one_customer_recompute(few[0])  # warm the registry caches
+        at_10 = self._one_customer_recompute(few[0])
+        self._customers(990, 10)
+        self._sell(few[0], 50)
+        self._one_customer_recompute(few[0])
+        at_1000 = self._one_customer_recompute(few[0])
+        self.assertEqual(len(at_10), len(at_1000), "\n".join(at_1000))
+        self.assertLessEqual(len(at_1000), 6, "\n".join(at_1000))
+        ranking = KEY_ACCOUNT_QUERY.split()[:6]
+        for query in at_1000:
+            self.assertNotEqual(query.split()[:6], ranking, "no key-account re-ranking")
+            self.assertNotIn("FROM res_partner WHERE id = commercial_partner_id ORDER BY", query)
