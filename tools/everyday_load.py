@@ -68,7 +68,7 @@ def measure(env, prepare, act, hooks=True):
     """(seconds, queries) of act(prepare()) and the flush a web request ends
     with (precommit hooks included: the chatter's tracking), from an empty
     record cache; prepare() is not timed."""
-    with undone(env), (nullcontext() if hooks else hooks_off(env)):
+    with undone(env), nullcontext() if hooks else hooks_off(env):
         subject = prepare()
         env.flush_all()
         env.invalidate_all()
@@ -147,7 +147,7 @@ def actions(env):
         ]
 
     figures["import_100_contacts"] = compare(
-        env, IMPORT_RUNS, contacts, lambda vals: as_rep["res.partner"].create(vals)
+        env, IMPORT_RUNS, contacts, as_rep["res.partner"].create
     )
     figures["feedback"] = compare(
         env,

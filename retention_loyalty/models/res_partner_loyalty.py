@@ -31,6 +31,8 @@ DEFAULTS = {
 FEEDBACK_HALF_LIFE_DAYS = 90
 CRON_BATCH_SIZE = 20000
 ANALYZE_AFTER = 1000  # changed profiles
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 

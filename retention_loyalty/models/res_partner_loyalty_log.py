@@ -28,7 +28,8 @@ class ResPartner(models.Model):
             for tier in self.env["retention.tier"].with_context(active_test=False).search([])
         }
         stages = dict(self._fields["advocacy_stage"]._description_selection(self.env))
-        companies = self.env["res.company"].sudo().search([])
+        companies = self.env["res.company"].sudo()
+        several = companies.search_count([], limit=2) > 1
         formatters = {}
         notes = []
         moves = []
@@ -36,7 +37,7 @@ class ResPartner(models.Model):
             partner_id, company_id, old_tier, tier, old_stage, stage, *measures = row
             revenue, orders, tenure, score = measures
             company = companies.browse(company_id)
-            lines = [Markup("<b>%s</b>") % company.name] if len(companies) > 1 else []
+            lines = [Markup("<b>%s</b>") % company.name] if several else []
             if old_tier != tier:
                 moves.append((partner_id, company_id, old_tier, tier))
                 if company_id not in formatters:

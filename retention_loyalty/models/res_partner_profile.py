@@ -21,6 +21,7 @@ from .retention_profile import (
     USER_FIELDS,
 )
 
+
 def _profile_field(field_class, *args, inverse=False, **kwargs):
     """A partner field mirroring the profile field of the same name."""
     name = kwargs.pop("name")
@@ -86,7 +87,9 @@ class ResPartner(models.Model):
         digits=(3, 1),
         aggregator="avg",
     )
-    nps_category = _profile_field(fields.Selection, NPS_CATEGORIES, "NPS Category", name="nps_category")
+    nps_category = _profile_field(
+        fields.Selection, NPS_CATEGORIES, "NPS Category", name="nps_category"
+    )
     effort_score = _profile_field(
         fields.Float, "Customer Effort", name="effort_score", digits=(3, 1), aggregator="avg"
     )
@@ -155,7 +158,7 @@ class ResPartner(models.Model):
             .sudo()
             .search_fetch(
                 [("partner_id", "in", commercial.ids), ("company_id", "=", self.env.company.id)],
-                PROFILE_FIELDS + ["partner_id"],
+                [*PROFILE_FIELDS, "partner_id"],
             )
         }
         empty = self.env["retention.profile"]
@@ -167,7 +170,9 @@ class ResPartner(models.Model):
                     if name == "loyalty_tier_id":
                         value = value.with_env(self.env)
                 else:
-                    value = PROFILE_DEFAULTS.get(name, empty._fields[name].convert_to_record(None, empty))
+                    value = PROFILE_DEFAULTS.get(
+                        name, empty._fields[name].convert_to_record(None, empty)
+                    )
                 partner[name] = value
 
     # -- search, order, group-by: the current company's profile, joined ------

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.sql import create_index
 
 from .retention_feedback import NPS_CATEGORIES
 
@@ -105,9 +106,11 @@ class RetentionProfile(models.Model):
     def init(self):
         # The customer list's filters and the kanban's columns, per company.
         for column in ("advocacy_stage", "loyalty_tier_id", "nps_category", "is_key_account"):
-            self.env.cr.execute(
-                f"CREATE INDEX IF NOT EXISTS retention_profile_company_{column}_idx "
-                f"ON retention_profile (company_id, {column})"
+            create_index(
+                self.env.cr,
+                f"retention_profile_company_{column}_idx",
+                self._table,
+                ["company_id", column],
             )
 
     @api.model_create_multi
@@ -160,7 +163,9 @@ class RetentionProfile(models.Model):
     def _profiles_of(self, partners, company):
         """The profiles of these commercial partners in `company`, created where
         missing (a user's value makes the company trade with the customer)."""
-        profiles = self.search([("partner_id", "in", partners.ids), ("company_id", "=", company.id)])
+        profiles = self.search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
+        )
         missing = partners - profiles.partner_id
         if missing:
             profiles |= self.create(

@@ -55,8 +55,8 @@ class RetentionLoyaltyMatrix(models.Model):
                           1 AS customer_count, COALESCE(pr.loyalty_order_count, 0) AS order_count,
                           COALESCE(pr.loyalty_revenue, 0) AS revenue, pr.company_id
                      FROM retention_profile pr JOIN res_partner p ON p.id = pr.partner_id
-                    WHERE p.active
-                      AND (pr.first_order_date IS NOT NULL OR pr.last_feedback_date IS NOT NULL))""",
+                    WHERE p.active AND (pr.first_order_date IS NOT NULL
+                                        OR pr.last_feedback_date IS NOT NULL))""",
                 SQL.identifier(self._table),
             )
         )

@@ -115,9 +115,7 @@ class TestMultiCompany(RetentionCase):
 
     def test_feedback_on_another_company_customer_is_refused(self):
         customer_b = self._customer("B only", company_id=self.company_b.id)
-        feedback = self.env["retention.feedback"].with_user(self.rep_a).with_company(
-            self.company_a
-        )
+        feedback = self.env["retention.feedback"].with_user(self.rep_a).with_company(self.company_a)
         with self.assertRaises(UserError):  # an access or company error
             feedback.create({"partner_id": customer_b.id, "score": 0})
         self.assertFalse(customer_b.with_company(self.company_b).satisfaction_score)
@@ -136,9 +134,7 @@ class TestMultiCompany(RetentionCase):
         self.assertFalse(self._seen_by(self.rep_b).reference_consent)
 
     def test_a_rep_cannot_give_a_locked_tier_by_any_path(self):
-        contact = self.env["res.partner"].create(
-            {"name": "Contact", "parent_id": self.shared.id}
-        )
+        contact = self.env["res.partner"].create({"name": "Contact", "parent_id": self.shared.id})
         as_rep = contact.with_user(self.rep_a).with_company(self.company_a)
         platinum = self.platinum.id
         for vals in (

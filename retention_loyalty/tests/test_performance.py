@@ -113,7 +113,9 @@ class TestImmediateUpdate(RetentionCase):
             [
                 {
                     "partner_id": customer.id,
-                    "order_line": [Command.create({"product_id": self.product.id, "price_unit": 5})],
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "price_unit": 5})
+                    ],
                 }
                 for customer in customers
             ]

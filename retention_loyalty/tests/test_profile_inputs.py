@@ -33,9 +33,12 @@ class TestProfileInputs(RetentionCase):
         self.assertEqual(person.loyalty_tier_id, self.bronze)
         bronze = self.bronze.with_context(active_test=False)
         held = self.env["res.partner"].search_count([("loyalty_tier_id", "=", self.bronze.id)])
-        self.assertEqual(bronze.partner_count, self.env["retention.profile"].search_count(
-            [("loyalty_tier_id", "=", self.bronze.id), ("company_id", "=", self.env.company.id)]
-        ))
+        self.assertEqual(
+            bronze.partner_count,
+            self.env["retention.profile"].search_count(
+                [("loyalty_tier_id", "=", self.bronze.id), ("company_id", "=", self.env.company.id)]
+            ),
+        )
         self.assertGreaterEqual(bronze.partner_count, 2)
         self.assertGreaterEqual(held, 2)
 
