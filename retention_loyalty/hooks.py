@@ -18,6 +18,12 @@ def uninstall_hook(env):
         activities.search([("activity_type_id", "=", activity_type.id)]).write(
             {"activity_type_id": generic.id}
         )
-        env["mail.activity.plan.template"].search(
-            [("activity_type_id", "=", activity_type.id)]
-        ).activity_type_id = generic
+        # Other plans' steps (HR, CRM...) keep their summary, note and assignee:
+        # only the type changes, without the computes that would reset them.
+        env["mail.activity.plan.template"].flush_model()
+        env.cr.execute(
+            "UPDATE mail_activity_plan_template SET activity_type_id = %s "
+            "WHERE activity_type_id = %s",
+            [generic.id, activity_type.id],
+        )
+        env["mail.activity.plan.template"].invalidate_model(["activity_type_id"])

@@ -15,6 +15,7 @@ from . import mail_activity
 from . import mail_activity_plan
 from . import mail_activity_plan_template
 from . import retention_cadence
+from . import retention_cadence_checks
 from . import retention_cadence_schedule
 from . import retention_followup
 from . import retention_review_question

@@ -4,10 +4,13 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from .retention_complaint import OPEN_STATES
 from .retention_profile import ADVOCACY_STAGES
 
+# Deeper referral chains are not walked for loops (the report stops at 20).
+MAX_REFERRAL_DEPTH = 100
 COMPARE = {
     "=": operator.eq,
     "!=": operator.ne,
@@ -87,14 +90,16 @@ class ResPartner(models.Model):
         # A tier's pricelist is the customer's benefit, unless a pricelist was
         # chosen for this customer by hand.
         super()._compute_product_pricelist()
+        # Read as superuser: portal and public users' orders take the tier's
+        # pricelist too, though they may not read the tier.
         for partner in self:
-            pricelist = partner.commercial_partner_id.loyalty_tier_id.pricelist_id
+            pricelist = partner.sudo().commercial_partner_id.loyalty_tier_id.pricelist_id
             if (
                 pricelist
                 and not partner.specific_property_product_pricelist
                 and pricelist.company_id in (pricelist.company_id.browse(), self.env.company)
             ):
-                partner.property_product_pricelist = pricelist
+                partner.property_product_pricelist = pricelist.id
 
     @api.constrains("referred_by_id")
     def _check_referral_cycle(self):
@@ -103,13 +108,36 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     self.env._("%(partner)s cannot refer itself.", partner=partner.display_name)
                 )
-        if self._has_cycle("referred_by_id"):
+        if self._retention_referral_loop():
             raise ValidationError(
                 self.env._(
                     "These referrals form a loop (A referred B who referred A): "
                     "a customer cannot be referred, directly or not, by someone they referred."
                 )
             )
+
+    def _retention_referral_loop(self):
+        """Whether these partners' customers are referred, directly or not, by
+        themselves: walked between commercial entities, whichever of their
+        contacts carries the referral (a contact's referral is its company's)."""
+        self.flush_model(["referred_by_id", "commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """WITH RECURSIVE walk(start, node, depth) AS (
+                       SELECT c, c, 0 FROM unnest(%s::int[]) c
+                        UNION
+                       SELECT w.start, ref.commercial_partner_id, w.depth + 1
+                         FROM walk w
+                         JOIN res_partner p ON p.commercial_partner_id = w.node
+                         JOIN res_partner ref ON ref.id = p.referred_by_id
+                        WHERE w.depth < %s
+                   )
+                   SELECT 1 FROM walk WHERE depth > 0 AND node = start LIMIT 1""",
+                self.commercial_partner_id.ids,
+                MAX_REFERRAL_DEPTH,
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     @api.model
     def _commercial_fields(self):
@@ -211,10 +239,9 @@ class ResPartner(models.Model):
         sent, skipped = self.env["retention.feedback.request"]._send_to(self)
         message = self.env._("Feedback request sent to %(count)s customers.", count=len(sent))
         if skipped:
-            message += " " + self.env._(
-                "Skipped %(count)s (asked recently, or no e-mail): %(names)s.",
-                count=len(skipped),
-                names=", ".join(skipped[:5].mapped("display_name")),
+            reasons = self.env["retention.feedback.request"]._skip_reasons(skipped[:5])
+            message += " " + " ".join(
+                [self.env._("Skipped %(count)s:", count=len(skipped)), *reasons]
             )
         return {
             "type": "ir.actions.client",

@@ -23,9 +23,12 @@ from .retention_profile import (
 
 
 def _profile_field(field_class, *args, inverse=False, **kwargs):
-    """A partner field mirroring the profile field of the same name."""
+    """A partner field mirroring the profile field of the same name; internal
+    figures: portal and public users read none of them."""
     name = kwargs.pop("name")
-    kwargs.update(compute="_compute_retention_profile", search=f"_search_{name}")
+    kwargs.update(
+        compute="_compute_retention_profile", search=f"_search_{name}", groups="base.group_user"
+    )
     if inverse:
         kwargs.update(inverse=f"_inverse_{name}", readonly=False)
     else:
@@ -37,7 +40,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     retention_profile_ids = fields.One2many(
-        "retention.profile", "partner_id", "Loyalty Profiles", readonly=True
+        "retention.profile", "partner_id", "Loyalty Profiles", readonly=True, groups="base.group_user"
     )
     loyalty_currency_id = fields.Many2one("res.currency", compute="_compute_loyalty_currency_id")
     loyalty_tier_id = _profile_field(
@@ -182,6 +185,7 @@ class ResPartner(models.Model):
             return super()._field_to_sql(alias, fname, query, flush)
         if query is None:
             raise ValueError(f"{fname} needs a query to join the loyalty profile")
+        self.check_field_access_rights("read", [fname])
         profile_alias = query.make_alias(alias, "retention_profile")
         query.add_join(
             "LEFT JOIN",
@@ -205,6 +209,7 @@ class ResPartner(models.Model):
         """Customers whose current-company profile matches, through the
         profile table's own indexes; customers without a profile match when
         the empty profile does (a stage of "new", no key account...)."""
+        self.check_field_access_rights("read", [fname])
         profiles = self.env["retention.profile"].sudo()  # only the current company's
         company = [("company_id", "=", self.env.company.id)]
         if self._retention_default_matches(fname, operator, value):

@@ -16,6 +16,7 @@ class RetentionAccountReview(models.Model):
     _description = "Account Review"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one(
@@ -26,6 +27,7 @@ class RetentionAccountReview(models.Model):
         tracking=True,
         domain="[('parent_id', '=', False)]",
         ondelete="cascade",
+        check_company=True,
     )
     user_id = fields.Many2one(
         "res.users", "Reviewed By", default=lambda self: self.env.user, tracking=True
@@ -142,9 +144,11 @@ class RetentionAccountReview(models.Model):
 
     def action_cancel(self):
         self.write({"state": "cancelled"})
+        return True
 
     def action_reset_draft(self):
         self.write({"state": "draft"})
+        return True
 
     def action_create_opportunity(self):
         """The review's recommendation becomes an opportunity for the rep."""

@@ -251,9 +251,11 @@ class RetentionCadence(models.Model):
         self.browse().check_access("create")
         for vals in vals_list:
             self.browse()._check_own_steps(vals)
-            vals["res_model"] = self._target_model(
+            model = self._target_model(
                 vals.get("trigger", "sale_confirmed"), vals.get("target", "customer")
             )
+            self.browse()._check_rule_values(vals, model)
+            vals["res_model"] = model
         cadences = super(RetentionCadence, self.sudo().with_context(retention_cadence=True)).create(
             vals_list
         )
@@ -265,6 +267,12 @@ class RetentionCadence(models.Model):
         self.check_access("write")
         for cadence in self:
             cadence._check_own_steps(vals)
+            cadence._check_rule_values(
+                vals,
+                self._target_model(
+                    vals.get("trigger", cadence.trigger), vals.get("target", cadence.target)
+                ),
+            )
         cadences = self.sudo().with_context(retention_cadence=True)
         if {"trigger", "target"} & vals.keys():
             for cadence in cadences:

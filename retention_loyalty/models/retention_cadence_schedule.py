@@ -50,7 +50,8 @@ def _fill_placeholders(note, record):
         current = record
         for name in match.group(1).split(".")[1:]:
             field = current._fields.get(name) if isinstance(current, models.BaseModel) else None
-            if not field or field.groups:  # restricted fields stay unrendered
+            # Restricted fields and lists of records stay unrendered.
+            if not field or field.groups or field.type in ("one2many", "many2many"):
                 return match.group(0)
             current = current[:1][name]
         if isinstance(current, models.BaseModel):
@@ -720,14 +721,15 @@ SELECT o.date_deadline, o.partner_id, o.step_id, o.res_model, o.res_id, o.doc_us
             user = step._retention_responsible(
                 partner.user_id, users.browse(doc_user_id or []), self.fallback_user_id
             )
-            source = self.env[res_model].browse(res_id)
+            # A document the admin may not open (another rep's order) is not named.
+            source = self.env[res_model].browse(res_id)._filtered_access("read")
             lines.append(
                 (
                     format_date(self.env, date),
                     partner.display_name,
                     step.summary or step.activity_type_id.name,
                     user.name or "",
-                    source.display_name if res_model != "res.partner" else "",
+                    source.display_name if source and res_model != "res.partner" else "",
                 )
             )
         return lines, rows[0][6] if rows else 0

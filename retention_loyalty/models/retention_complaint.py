@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from .retention_feedback import check_effort_score
+from .retention_feedback import check_effort_score, check_past_date
 
 DEFAULT_TARGET_HOURS = 48
 COMPLAINT_STATES = [
@@ -25,9 +25,12 @@ class RetentionComplaint(models.Model):
     _description = "Complaint"
     _inherit = ["mail.thread.cc", "mail.activity.mixin"]
     _order = "priority desc, date_reported desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char("Subject", required=True, tracking=True)
-    partner_id = fields.Many2one("res.partner", "Customer", index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", index=True, tracking=True, check_company=True
+    )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id",
         store=True,
@@ -161,8 +164,15 @@ class RetentionComplaint(models.Model):
         for complaint in self:
             check_effort_score(self.env, complaint.effort_score)
 
+    def _check_report_date(self, vals):
+        if vals.get("date_reported"):
+            reported = fields.Datetime.to_datetime(vals["date_reported"])
+            check_past_date(self.env, reported, self.env._("The report date"))
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_report_date(vals)
         # The customer's effort score before, in the complaint's company.
         for vals in vals_list:
             if vals.get("partner_id") and "effort_before" not in vals:
@@ -175,7 +185,15 @@ class RetentionComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        self._check_report_date(vals)
+        # The resolution time is measured, never typed: set by the state only.
+        if "date_resolved" in vals and not self.env.su:
+            raise UserError(
+                self.env._("The resolution date is set when the complaint is resolved.")
+            )
         if vals.get("state") == "resolved":
+            # Whatever the path (button, kanban drag, import, RPC).
+            self._check_resolvable(vals)
             vals = {**vals, "date_resolved": fields.Datetime.now()}
         elif "state" in vals:
             vals = {**vals, "date_resolved": False}
@@ -195,14 +213,12 @@ class RetentionComplaint(models.Model):
             "context": {f"default_{field}": value for field, value in defaults.items()},
         }
 
-    def action_start(self):
-        self.filtered(lambda c: c.state == "new").write({"state": "in_progress"})
-
-    def action_resolve(self):
+    def _check_resolvable(self, vals):
         for complaint in self:
             if complaint.state not in OPEN_STATES:
                 raise UserError(self.env._("“%(name)s” is not open.", name=complaint.display_name))
-            if not html2plaintext(complaint.resolution or "").strip():
+            resolution = vals["resolution"] if "resolution" in vals else complaint.resolution
+            if not html2plaintext(resolution or "").strip():
                 raise UserError(
                     self.env._(
                         "Describe the resolution of “%(name)s” before closing it: it is "
@@ -210,13 +226,22 @@ class RetentionComplaint(models.Model):
                         name=complaint.display_name,
                     )
                 )
+
+    def action_start(self):
+        self.filtered(lambda c: c.state == "new").write({"state": "in_progress"})
+        return True
+
+    def action_resolve(self):
         self.write({"state": "resolved"})
+        return True
 
     def action_cancel(self):
         self.write({"state": "cancelled"})
+        return True
 
     def action_reopen(self):
         self.write({"state": "in_progress"})
+        return True
 
     # -- mail gateway: e-mails to the complaints alias ---------------------------
 

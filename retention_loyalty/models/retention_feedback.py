@@ -1,5 +1,7 @@
+from datetime import date, datetime, timedelta
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 NPS_CATEGORIES = [
@@ -17,6 +19,28 @@ def check_effort_score(env, score):
             env._("A customer-effort score goes from 1 to 7 (got %(score)s).", score=score)
         )
 
+
+# Dates a record of the past may carry: from 1900 to tomorrow (time zones).
+OLDEST_DATE = date(1900, 1, 1)
+
+
+def check_past_date(env, value, label):
+    """A feedback or complaint date lies in the past, and not before 1900."""
+    if not value:
+        return
+    day = value.date() if isinstance(value, datetime) else value
+    if not OLDEST_DATE <= day <= date.today() + timedelta(days=1):
+        raise ValidationError(
+            env._(
+                "%(label)s must be between 1900 and today (got %(value)s).",
+                label=label,
+                value=fields.Date.to_string(day),
+            )
+        )
+
+
+# What a customer's own answer (through a feedback link) keeps as they gave it.
+CUSTOMER_OWNED = frozenset({"partner_id", "date", "score", "effort_score", "comment", "channel"})
 
 # Contribution of one answer to the Net Promoter Score: its average is the NPS.
 NPS_POINTS = {"detractor": -100, "passive": 0, "promoter": 100}
@@ -140,6 +164,8 @@ class RetentionFeedback(models.Model):
                 )
             )
         check_effort_score(self.env, vals.get("effort_score"))
+        if vals.get("date"):
+            check_past_date(self.env, fields.Date.to_date(vals["date"]), self.env._("The date"))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -156,6 +182,16 @@ class RetentionFeedback(models.Model):
 
     def write(self, vals):
         self._check_score_values(vals)
+        if CUSTOMER_OWNED & vals.keys() and not self.env.su:
+            own = self.filtered(lambda f: f.res_model == "retention.feedback.request")
+            if own:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s answered this themselves (through a feedback link): "
+                        "their answer cannot be changed. Log a new answer instead.",
+                        customer=own[0].partner_id.display_name,
+                    )
+                )
         partners = self.commercial_partner_id
         result = super().write(vals)
         if {"partner_id", "date", "score", "effort_score", "company_id"} & vals.keys():

@@ -22,9 +22,15 @@ class RetentionFeedbackRequest(models.Model):
     _description = "Feedback Request"
     _order = "date_sent desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, ondelete="cascade"
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True
@@ -81,6 +87,54 @@ class RetentionFeedbackRequest(models.Model):
             "valid_days": int(get("retention_loyalty.feedback_valid_days", DEFAULT_VALID_DAYS)),
             "quiet_days": int(get("retention_loyalty.feedback_quiet_days", DEFAULT_QUIET_DAYS)),
         }
+
+    @api.model
+    def _skip_reasons(self, partners):
+        """Why each of these partners gets no request now, in words for the
+        user who asked: no e-mail, or the last request and whether another
+        company sent it (the quiet period protects the person, across
+        companies; that company's records stay out of sight)."""
+        params = self._params()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (commercial_partner_id) commercial_partner_id, date_sent,
+                          company_id
+                     FROM retention_feedback_request
+                    WHERE commercial_partner_id = ANY(%s) AND date_sent >= %s
+                 ORDER BY commercial_partner_id, date_sent DESC""",
+                partners.commercial_partner_id.ids,
+                fields.Datetime.now() - timedelta(days=params["quiet_days"]),
+            )
+        )
+        last = {partner_id: (date, company) for partner_id, date, company in self.env.cr.fetchall()}
+        reasons = []
+        for partner in partners:
+            date, company = last.get(partner.commercial_partner_id.id, (None, None))
+            if date:
+                values = {
+                    "customer": partner.display_name,
+                    "date": format_date(self.env, date),
+                    "days": params["quiet_days"],
+                }
+                reasons.append(
+                    self.env._(
+                        "%(customer)s was asked on %(date)s: one request every %(days)s days "
+                        "per customer.",
+                        **values,
+                    )
+                    if company in self.env.companies.ids
+                    else self.env._(
+                        "%(customer)s was asked on %(date)s by another company: one request "
+                        "every %(days)s days per customer, whichever company asks.",
+                        **values,
+                    )
+                )
+            elif not partner.email:
+                reasons.append(
+                    self.env._("%(customer)s has no e-mail address.", customer=partner.display_name)
+                )
+        return reasons
 
     @api.model
     def _send_to(self, partners, sources=None, force=False):

@@ -78,10 +78,16 @@ class RetentionTier(models.Model):
         tier but not a lower one, or two tiers would be the same."""
         if any(tier[name] < 0 for tier in self for name in THRESHOLDS):
             raise ValidationError(self.env._("Tier thresholds cannot be negative."))
-        tiers = self.search(
-            [("company_id", "in", [*self.company_id.ids, False])], order="sequence, id"
+        # A shared tier is on every company's ladder: check them all (as
+        # superuser: a company's tiers are on its ladder whoever edits).
+        companies = {tier.company_id for tier in self}
+        if not all(companies):
+            companies |= set(self.sudo().search([("company_id", "!=", False)]).company_id)
+        tiers = self.sudo().search(
+            [("company_id", "in", [*(c.id for c in companies if c), False])],
+            order="sequence, id",
         )
-        for company in {tier.company_id for tier in self}:
+        for company in companies:
             ladder = tiers.filtered(lambda t, c=company: not t.company_id or t.company_id == c)
             for lower, higher in pairwise(ladder):
                 low = [lower[name] for name in THRESHOLDS]

@@ -131,7 +131,9 @@ class TestFeedbackRequestRoutes(HttpCase):
         no_email = self.env["res.partner"].create({"name": "No Email"})
         self.assertEqual(self.Request._send_to(no_email)[1], no_email)
         action = (self.customer | self.other).action_request_feedback()
-        self.assertIn("Skipped 2", action["params"]["message"])
+        message = action["params"]["message"]
+        self.assertIn("Skipped 2:", message)
+        self.assertIn(f"{self.customer.display_name} was asked on", message)
 
     def test_portal_and_public_users_read_no_retention_record(self):
         self._request()
