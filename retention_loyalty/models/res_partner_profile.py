@@ -40,7 +40,11 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     retention_profile_ids = fields.One2many(
-        "retention.profile", "partner_id", "Loyalty Profiles", readonly=True, groups="base.group_user"
+        "retention.profile",
+        "partner_id",
+        "Loyalty Profiles",
+        readonly=True,
+        groups="base.group_user",
     )
     loyalty_currency_id = fields.Many2one("res.currency", compute="_compute_loyalty_currency_id")
     loyalty_tier_id = _profile_field(
