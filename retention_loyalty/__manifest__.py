@@ -48,5 +48,6 @@
     },
     "images": ["static/description/icon.png"],
     "application": True,
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

@@ -1,3 +1,10 @@
+def post_init_hook(env):
+    """An existing database's customers get their profiles from the
+    scheduled action, right after the install and with its progress shown,
+    rather than inside the install itself."""
+    env.ref("retention_loyalty.ir_cron_loyalty_profiles")._trigger()
+
+
 def uninstall_hook(env):
     """Keep the reps' work when the addon goes: activities of the addon's
     activity types move to Odoo's own Call / To-Do types (the types, which the
