@@ -120,6 +120,8 @@ class ResPartner(models.Model):
         """Whether these partners' customers are referred, directly or not, by
         themselves: walked between commercial entities, whichever of their
         contacts carries the referral (a contact's referral is its company's)."""
+        if not self.filtered("referred_by_id"):
+            return False  # a loop needs a referral among them
         self.flush_model(["referred_by_id", "commercial_partner_id"])
         self.env.cr.execute(
             SQL(

@@ -13,7 +13,9 @@ and stores the cut-off that immediate recomputes compare with."""
 
 PROFILE_QUERY = """
 WITH targets AS (
-    SELECT id, active FROM res_partner WHERE id = ANY(%(ids)s) AND id = commercial_partner_id
+    -- Commercial partners only, by the callers' contract: "id = commercial_partner_id"
+    -- here would make the planner expect 100 rows for 20,000 (nested loops, minutes).
+    SELECT id, active FROM res_partner WHERE id = ANY(%(ids)s)
 ), referees AS (
     SELECT r.id, r.company_id, ref.commercial_partner_id AS referrer_id
       FROM res_partner r JOIN res_partner ref ON ref.id = r.referred_by_id
@@ -175,6 +177,11 @@ WITH targets AS (
         write_uid = EXCLUDED.write_uid,
         write_date = EXCLUDED.write_date
     RETURNING cur.partner_id, cur.company_id, cur.loyalty_tier_id, cur.advocacy_stage
+), customers AS (
+    -- A company trading with a partner makes it a customer (Odoo's customer rank).
+    UPDATE res_partner p SET customer_rank = 1
+      FROM profile n
+     WHERE p.id = n.partner_id AND n.old_id IS NULL AND COALESCE(p.customer_rank, 0) = 0
 )
 SELECT c.partner_id, c.company_id, n.old_tier, c.loyalty_tier_id, n.old_stage,
        c.advocacy_stage, n.revenue, n.order_count, %(today)s - n.first_date, n.score,
@@ -190,16 +197,23 @@ WITH ranked AS (
      WHERE p.active AND pr.loyalty_revenue > 0
        AND (%(all)s OR pr.company_id = ANY(%(companies)s))
     WINDOW w AS (PARTITION BY pr.company_id ORDER BY pr.loyalty_revenue DESC, pr.partner_id)
-), keys AS (
-    SELECT id, company_id, loyalty_revenue FROM ranked
+), cutoffs AS (
+    -- The revenue of the last customer within the share; ties with it are key
+    -- accounts too, as an immediate update would make them.
+    SELECT company_id, MIN(loyalty_revenue) AS cutoff FROM ranked
      WHERE rank <= ceil(total * %(share)s / 100.0)
+  GROUP BY company_id
 ), flags AS (
-    UPDATE retention_profile pr SET is_key_account = (pr.id IN (SELECT id FROM keys))
-     WHERE (%(all)s OR pr.company_id = ANY(%(companies)s))
-       AND pr.is_key_account IS DISTINCT FROM (pr.id IN (SELECT id FROM keys))
+    UPDATE retention_profile pr
+       SET is_key_account = COALESCE(p.active AND pr.loyalty_revenue > 0
+                                     AND pr.loyalty_revenue >= k.cutoff, false)
+      FROM res_partner p, retention_profile pr2 LEFT JOIN cutoffs k ON k.company_id = pr2.company_id
+     WHERE pr2.id = pr.id AND p.id = pr.partner_id
+       AND (%(all)s OR pr.company_id = ANY(%(companies)s))
+       AND pr.is_key_account IS DISTINCT FROM COALESCE(
+               p.active AND pr.loyalty_revenue > 0 AND pr.loyalty_revenue >= k.cutoff, false)
 )
 UPDATE res_company c
-   SET retention_key_account_cutoff = (
-           (SELECT MIN(k.loyalty_revenue) FROM keys k WHERE k.company_id = c.id))
+   SET retention_key_account_cutoff = (SELECT k.cutoff FROM cutoffs k WHERE k.company_id = c.id)
  WHERE %(all)s OR c.id = ANY(%(companies)s)
 """

@@ -90,6 +90,13 @@ ON CONFLICT (partner_id, company_id) DO NOTHING
              FROM res_partner p
             WHERE p.id = h.partner_id AND h.company_id IS NULL"""
     )
+    # Trading with a company makes a partner a customer (Odoo's customer rank),
+    # which is what the Advocates and Customers menus list.
+    cr.execute(
+        """UPDATE res_partner SET customer_rank = 1
+            WHERE COALESCE(customer_rank, 0) = 0
+              AND id IN (SELECT partner_id FROM retention_profile)"""
+    )
     env = api.Environment(cr, SUPERUSER_ID, {})
     partners = env["res.partner"].with_context(retention_no_commit=True)
     cr.execute("SELECT DISTINCT partner_id FROM retention_profile")
