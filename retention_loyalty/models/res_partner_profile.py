@@ -9,6 +9,7 @@ contacts created under a company copy nothing."""
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools import SQL, Query
 
 from .retention_feedback import NPS_CATEGORIES
@@ -190,6 +191,16 @@ class ResPartner(models.Model):
         if query is None:
             raise ValueError(f"{fname} needs a query to join the loyalty profile")
         self.check_field_access_rights("read", [fname])
+        profile_alias = self._retention_profile_join(alias, query)
+        field = self.env["retention.profile"]._fields[fname]
+        sql = SQL.identifier(profile_alias, fname, to_flush=field if flush else None)
+        if fname in PROFILE_DEFAULTS:
+            sql = SQL("COALESCE(%s, %s)", sql, PROFILE_DEFAULTS[fname])
+        return sql
+
+    def _retention_profile_join(self, alias, query):
+        """The current company's profile of the partner's commercial entity,
+        LEFT JOINed once per query and alias."""
         profile_alias = query.make_alias(alias, "retention_profile")
         query.add_join(
             "LEFT JOIN",
@@ -203,11 +214,30 @@ class ResPartner(models.Model):
                 self.env.company.id,
             ),
         )
-        field = self.env["retention.profile"]._fields[fname]
-        sql = SQL.identifier(profile_alias, fname, to_flush=field if flush else None)
-        if fname in PROFILE_DEFAULTS:
-            sql = SQL("COALESCE(%s, %s)", sql, PROFILE_DEFAULTS[fname])
-        return sql
+        return profile_alias
+
+    @api.model
+    def _where_calc(self, domain, active_test=True):
+        # The conditions on profile fields that every match must meet (the
+        # top-level "and" of a kanban column, a filter) go on the profile
+        # joined by _field_to_sql: PostgreSQL then probes one profile per
+        # listed customer, where a subquery would read every profile first
+        # (a column of the Advocates kanban: 240 ms -> 70 ms at 100,000).
+        rest, joined = _split_profile_conditions(expression.normalize_domain(list(domain or [])))
+        query = super()._where_calc(rest, active_test)
+        for fname, operator, value in joined:
+            if self._retention_default_matches(fname, operator, value):
+                condition = self._condition_to_sql(self._table, fname, operator, value, query)
+            else:
+                # Customers without a profile fail it: a plain condition on the
+                # profile's column, which lets PostgreSQL use its index.
+                self.check_field_access_rights("read", [fname])
+                alias = self._retention_profile_join(self._table, query)
+                condition = self.env["retention.profile"]._condition_to_sql(
+                    alias, fname, operator, value, query
+                )
+            query.add_where(condition)
+        return query
 
     def _search_profile(self, fname, operator, value):
         """Customers whose current-company profile matches, through the
@@ -253,6 +283,55 @@ class ResPartner(models.Model):
                     "computed by the loyalty engine: they cannot be set by hand."
                 )
             )
+
+
+# Operators _condition_to_sql answers on the joined profile as Odoo does on a column.
+JOINABLE_OPERATORS = frozenset({"=", "!=", "<", ">", "<=", ">=", "in", "not in"})
+
+
+def _split_profile_conditions(domain):
+    """(the normalized `domain` without them, the conditions on profile
+    fields that every match of it must meet)."""
+
+    def parse(position):
+        """(a subtree, the position after it): a leaf, or (operator, children)."""
+        item = domain[position]
+        if item in ("&", "|", "!"):
+            children = []
+            position += 1
+            for _child in range(1 if item == "!" else 2):
+                child, position = parse(position)
+                children.append(child)
+            return (item, children), position
+        return [item], position + 1
+
+    def conjuncts(node):
+        operator, children = node if isinstance(node, tuple) else (None, None)
+        if operator == "&":
+            return conjuncts(children[0]) + conjuncts(children[1])
+        return [node]
+
+    def serialize(node):
+        if isinstance(node, tuple):
+            operator, children = node
+            return [operator, *(item for child in children for item in serialize(child))]
+        return node
+
+    if not domain:
+        return [], []
+    rest, joined = [], []
+    for node in conjuncts(parse(0)[0]):
+        leaf = node[0] if isinstance(node, list) else None
+        if (
+            isinstance(leaf, (list, tuple))
+            and len(leaf) == 3  # noqa: PLR2004
+            and leaf[0] in PROFILE_FIELDS
+            and leaf[1] in JOINABLE_OPERATORS
+        ):
+            joined.append(tuple(leaf))
+        else:
+            rest.append(serialize(node))
+    return expression.AND(rest) if rest else [], joined
 
 
 def _method(kind, fname):
