@@ -19,6 +19,8 @@ import statistics
 import time
 from contextlib import contextmanager, nullcontext
 
+from scale_load import insert_customers  # tools/ is the script's own folder
+
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 
@@ -184,27 +186,7 @@ def install_data(env, customers, contacts, orders):
     cr = env.cr
     company = env.company
     start = time.perf_counter()
-    reps = env["res.users"].create(
-        [
-            {
-                "name": f"Install Rep {i}",
-                "login": f"install_rep_{i}",
-                "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
-            }
-            for i in range(REPS)
-        ]
-    )
-    env.flush_all()
-    cr.execute(
-        """INSERT INTO res_partner (name, complete_name, is_company, active, type, company_id,
-                                    user_id, customer_rank, autopost_bills, create_date,
-                                    write_date)
-           SELECT 'Install customer ' || g, 'Install customer ' || g, true, true, 'contact',
-                  NULL, (%s::int[])[1 + g %% %s], 1, 'ask', now(), now()
-             FROM generate_series(1, %s) g RETURNING id""",
-        [reps.ids, REPS, customers],
-    )
-    ids = [row[0] for row in cr.fetchall()]
+    reps, ids = insert_customers(env, "Install", customers)
     cr.execute("ANALYZE res_partner")
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [ids])
     cr.execute(

@@ -75,31 +75,38 @@ def timed(env, function):
     return result, time.perf_counter() - start, env.cr.sql_log_count - queries
 
 
-def generate(env, customers, orders, feedback, referrals):
-    cr = env.cr
-    company = env.company
-    start = time.perf_counter()
+def insert_customers(env, label, customers):
+    """REPS salespeople ("<label> Rep N", login "<label>_rep_N" in lower case)
+    and `customers` companies ("<label> customer N") spread over them, in one
+    INSERT: (the reps, the customers' consecutive ids)."""
     reps = env["res.users"].create(
         [
             {
-                "name": f"Scale Rep {i}",
-                "login": f"scale_rep_{i}",
+                "name": f"{label} Rep {i}",
+                "login": f"{label.lower()}_rep_{i}",
                 "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
             }
             for i in range(REPS)
         ]
     )
     env.flush_all()
-    cr.execute(
+    env.cr.execute(
         """INSERT INTO res_partner (name, complete_name, is_company, active, type, company_id,
                                     user_id, customer_rank, autopost_bills, create_date,
                                     write_date)
-           SELECT 'Scale customer ' || g, 'Scale customer ' || g, true, true, 'contact', NULL,
+           SELECT %s || ' customer ' || g, %s || ' customer ' || g, true, true, 'contact', NULL,
                   (%s::int[])[1 + g %% %s], 1, 'ask', now(), now()
              FROM generate_series(1, %s) g RETURNING id""",
-        [reps.ids, REPS, customers],
+        [label, label, reps.ids, REPS, customers],
     )
-    ids = [row[0] for row in cr.fetchall()]
+    return reps, [row[0] for row in env.cr.fetchall()]
+
+
+def generate(env, customers, orders, feedback, referrals):
+    cr = env.cr
+    company = env.company
+    start = time.perf_counter()
+    reps, ids = insert_customers(env, "Scale", customers)
     first, last = ids[0], ids[-1]  # one INSERT: consecutive ids
     # Fresh statistics, or the foreign-key checks plan for the handful of
     # partners of a new database and scan the table once per row.

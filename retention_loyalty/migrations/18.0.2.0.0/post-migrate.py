@@ -9,6 +9,7 @@ answers and tiers, logging only what really changes. The old columns go."""
 
 from odoo import SUPERUSER_ID, api
 
+# The columns of 18.0.1.x, frozen here: the models' lists may change later.
 COLUMNS = [
     "loyalty_tier_id",
     "loyalty_tier_locked",
