@@ -239,7 +239,11 @@ class ResPartner(models.Model):
         """E-mail a feedback request to these customers (not to those asked
         during the quiet period, nor to those without an e-mail)."""
         sent, skipped = self.env["retention.feedback.request"]._send_to(self)
-        message = self.env._("Feedback request sent to %(count)s customers.", count=len(sent))
+        message = (
+            self.env._("Feedback request sent to 1 customer.")
+            if len(sent) == 1
+            else self.env._("Feedback request sent to %(count)s customers.", count=len(sent))
+        )
         if skipped:
             reasons = self.env["retention.feedback.request"]._skip_reasons(skipped[:5])
             message += " " + " ".join(
@@ -269,11 +273,17 @@ class ResPartner(models.Model):
         return action
 
     def action_start_account_review(self):
+        """A new review's form, its questions filled in: saved only when the
+        rep saves it (leaving it untouched leaves no empty draft behind)."""
         self.ensure_one()
-        review = self.env["retention.account.review"].create(
-            {"partner_id": self.commercial_partner_id.id}
-        )
-        return review._get_form_action()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Account Review"),
+            "res_model": "retention.account.review",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def action_view_account_reviews(self):
         self.ensure_one()

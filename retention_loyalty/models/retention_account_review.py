@@ -83,26 +83,38 @@ class RetentionAccountReview(models.Model):
             customer = review.partner_id.with_company(review.company_id or self.env.company)
             review.opportunity_level = customer.opportunity_level or "medium"
 
+    @api.model
+    def default_get(self, fields_list):
+        # A new review's form shows the question list before it is saved.
+        values = super().default_get(fields_list)
+        if "answer_ids" in fields_list and "answer_ids" not in values:
+            values["answer_ids"] = self._question_commands()
+        return values
+
+    @api.model
+    def _question_commands(self):
+        questions = self.env["retention.review.question"].search([("active", "=", True)])
+        return [
+            fields.Command.create(
+                {
+                    "question_id": question.id,
+                    "question": question.name,
+                    "area": question.area,
+                    "sequence": question.sequence,
+                }
+            )
+            for question in questions
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
-        questions = self.env["retention.review.question"].search([("active", "=", True)])
         for vals in vals_list:
             if partner_id := vals.get("partner_id"):
                 vals["partner_id"] = (
                     self.env["res.partner"].browse(partner_id).commercial_partner_id.id
                 )
             if "answer_ids" not in vals:
-                vals["answer_ids"] = [
-                    fields.Command.create(
-                        {
-                            "question_id": question.id,
-                            "question": question.name,
-                            "area": question.area,
-                            "sequence": question.sequence,
-                        }
-                    )
-                    for question in questions
-                ]
+                vals["answer_ids"] = self._question_commands()
         return super().create(vals_list)
 
     def action_done(self):

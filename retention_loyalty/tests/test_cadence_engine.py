@@ -4,7 +4,7 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..models.retention_cadence_schedule import RetentionCadence
@@ -147,9 +147,11 @@ class TestAccountReviewCadence(CadenceCase):
         self.assertEqual(activity.user_id, self.rep)
         self.assertFalse(self._activities(later))
 
-        review = self.env["retention.account.review"].browse(
-            due.action_start_account_review()["res_id"]
-        )
+        reviews = self.env["retention.account.review"]
+        before = reviews.search_count([])
+        action = due.action_start_account_review()
+        self.assertEqual(reviews.search_count([]), before, "no draft until the rep saves")
+        review = Form(reviews.with_context(**action["context"])).save()
         self.assertEqual(
             set(review.answer_ids.mapped("area")), {"feelings", "needs", "competitors"}
         )
