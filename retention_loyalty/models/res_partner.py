@@ -178,10 +178,10 @@ class ResPartner(models.Model):
         # company a contact belongs to (contacts only mirror their company's).
         touched = self.browse()
         if "referred_by_id" in vals:
-            for partner, referrer in old_referrers.items():
-                if referrer != partner.referred_by_id:
-                    touched |= partner | referrer | partner.referred_by_id
-            self._retention_referral_typed(touched.filtered("referred_by_id"))
+            changed = {p: old for p, old in old_referrers.items() if old != p.referred_by_id}
+            referred = self.browse().union(*changed)
+            self._retention_referral_typed(referred)
+            touched |= referred.union(*changed.values()) | referred.referred_by_id
         if {"parent_id", "is_company", "active"} & vals.keys():
             touched |= old_commercial | self.commercial_partner_id
         if touched:

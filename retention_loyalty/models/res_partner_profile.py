@@ -8,18 +8,17 @@ groupable like stored fields (the Advocates kanban groups by stage), while
 contacts created under a company copy nothing."""
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import SQL, Query
 
 from .retention_feedback import NPS_CATEGORIES
 from .retention_profile import (
     ADVOCACY_STAGES,
-    ENGINE_FIELDS,
     OPPORTUNITY_LEVELS,
     PROFILE_DEFAULTS,
     PROFILE_FIELDS,
     USER_FIELDS,
+    check_engine_fields,
 )
 
 
@@ -170,17 +169,17 @@ class ResPartner(models.Model):
             )
         }
         empty = self.env["retention.profile"]
+        defaults = {
+            name: PROFILE_DEFAULTS.get(name, empty._fields[name].convert_to_record(None, empty))
+            for name in PROFILE_FIELDS
+        }
+        defaults["loyalty_tier_id"] = self.env["retention.tier"]
         for partner in self:
             profile = profiles.get(partner.commercial_partner_id.id)
             for name in PROFILE_FIELDS:
-                if profile is not None:
-                    value = profile[name]
-                    if name == "loyalty_tier_id":
-                        value = value.with_env(self.env)
-                else:
-                    value = PROFILE_DEFAULTS.get(
-                        name, empty._fields[name].convert_to_record(None, empty)
-                    )
+                value = defaults[name] if profile is None else profile[name]
+                if name == "loyalty_tier_id":
+                    value = value.with_env(self.env)  # the profile was read as superuser
                 partner[name] = value
 
     # -- search, order, group-by: the current company's profile, joined ------
@@ -276,13 +275,7 @@ class ResPartner(models.Model):
         return [key for key, _label in ADVOCACY_STAGES]
 
     def _check_engine_fields_untouched(self, vals):
-        if not self.env.su and set(ENGINE_FIELDS) & vals.keys():
-            raise AccessError(
-                self.env._(
-                    "Revenue, orders, satisfaction and the other loyalty figures are "
-                    "computed by the loyalty engine: they cannot be set by hand."
-                )
-            )
+        check_engine_fields(self.env, vals)
 
 
 # Operators _condition_to_sql answers on the joined profile as Odoo does on a column.

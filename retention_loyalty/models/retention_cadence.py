@@ -234,12 +234,15 @@ class RetentionCadence(models.Model):
         and steps, never another activity plan's."""
         own = set(self.sudo().template_ids.ids)
         steps = set()
+        moved = False
         for command in vals.get("template_ids", ()):
             if command[0] in (Command.UPDATE, Command.DELETE, Command.UNLINK, Command.LINK):
                 steps.add(command[1])
             elif command[0] == Command.SET:
                 steps.update(command[2])
-        if "plan_id" in vals or steps - own:
+            # A new step always goes into the rule's plan; an edited one stays there.
+            moved |= command[0] == Command.UPDATE and "plan_id" in (command[2] or {})
+        if "plan_id" in vals or moved or steps - own:
             raise AccessError(
                 self.env._(
                     "A cadence rule can only change its own steps, not other activity plans."

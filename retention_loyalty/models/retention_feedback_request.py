@@ -89,12 +89,9 @@ class RetentionFeedbackRequest(models.Model):
         }
 
     @api.model
-    def _skip_reasons(self, partners):
-        """Why each of these partners gets no request now, in words for the
-        user who asked: no e-mail, or the last request and whether another
-        company sent it (the quiet period protects the person, across
-        companies; that company's records stay out of sight)."""
-        params = self._params()
+    def _recent_requests(self, partners, params):
+        """{customer id: (date, company id)} of the last request each of these
+        partners' customers got during the quiet period, whatever the company."""
         self.flush_model()
         self.env.cr.execute(
             SQL(
@@ -107,7 +104,16 @@ class RetentionFeedbackRequest(models.Model):
                 fields.Datetime.now() - timedelta(days=params["quiet_days"]),
             )
         )
-        last = {partner_id: (date, company) for partner_id, date, company in self.env.cr.fetchall()}
+        return {partner_id: (date, company) for partner_id, date, company in self.env.cr.fetchall()}
+
+    @api.model
+    def _skip_reasons(self, partners):
+        """Why each of these partners gets no request now, in words for the
+        user who asked: no e-mail, or the last request and whether another
+        company sent it (the quiet period protects the person, across
+        companies; that company's records stay out of sight)."""
+        params = self._params()
+        last = self._recent_requests(partners, params)
         reasons = []
         for partner in partners:
             date, company = last.get(partner.commercial_partner_id.id, (None, None))
@@ -151,16 +157,7 @@ class RetentionFeedbackRequest(models.Model):
         pairs = list(zip(partners, sources or [None] * len(partners), strict=True))
         recent = set()
         if not force and partners:
-            self.flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """SELECT DISTINCT commercial_partner_id FROM retention_feedback_request
-                        WHERE commercial_partner_id = ANY(%s) AND date_sent >= %s""",
-                    partners.commercial_partner_id.ids,
-                    now - timedelta(days=params["quiet_days"]),
-                )
-            )
-            recent = {row[0] for row in self.env.cr.fetchall()}
+            recent = set(self._recent_requests(partners, params))
         send, skipped, seen = [], self.env["res.partner"], set()
         for partner, source in pairs:
             commercial = partner.commercial_partner_id.id

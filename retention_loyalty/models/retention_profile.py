@@ -41,6 +41,7 @@ USER_FIELDS = [
     "last_review_date",
 ]
 PROFILE_FIELDS = ENGINE_FIELDS + USER_FIELDS
+ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS)
 # What a customer without a profile in the company reads.
 PROFILE_DEFAULTS = {
     "loyalty_revenue": 0.0,
@@ -56,6 +57,18 @@ PROFILE_DEFAULTS = {
     "reference_consent": False,
     "opportunity_level": "medium",
 }
+
+
+def check_engine_fields(env, vals):
+    """The engine's figures are computed, never typed (on the profile or on
+    the partner fields that show it)."""
+    if not env.su and ENGINE_FIELDS_SET & vals.keys():
+        raise AccessError(
+            env._(
+                "Revenue, orders, satisfaction and the other loyalty figures are "
+                "computed by the loyalty engine: they cannot be set by hand."
+            )
+        )
 
 
 class RetentionProfile(models.Model):
@@ -135,22 +148,16 @@ class RetentionProfile(models.Model):
         the path (a contact made its own company, an import, RPC)."""
         if self.env.su:
             return
-        if ENGINE_FIELDS_SET & vals.keys():
-            raise AccessError(
-                self.env._(
-                    "Revenue, orders, satisfaction and the other loyalty figures are "
-                    "computed by the loyalty engine: they cannot be set by hand."
-                )
+        check_engine_fields(self.env, vals)
+        if self:
+            tier_changed = any(
+                vals.get("loyalty_tier_id", profile.loyalty_tier_id.id)
+                != profile.loyalty_tier_id.id
+                or bool(vals.get("loyalty_tier_locked", profile.loyalty_tier_locked))
+                != profile.loyalty_tier_locked
+                for profile in self
             )
-        tier_changed = any(
-            vals.get(name, profile[name]) != profile[name]
-            for profile in self
-            for name in ("loyalty_tier_locked",)
-        ) or any(
-            vals.get("loyalty_tier_id", profile.loyalty_tier_id.id) != profile.loyalty_tier_id.id
-            for profile in self
-        )
-        if not self:
+        else:
             tier_changed = bool(vals.get("loyalty_tier_id") or vals.get("loyalty_tier_locked"))
         if tier_changed and not self.env.user.has_group(
             "retention_loyalty.group_retention_manager"
@@ -174,7 +181,6 @@ class RetentionProfile(models.Model):
         return profiles
 
 
-ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS)
 # What a user sets that the engine reads: the stage, next review or tier follow.
 ENGINE_INPUTS = frozenset(
     {"reference_consent", "opportunity_level", "last_review_date", "loyalty_tier_locked"}
