@@ -96,6 +96,8 @@ class RetentionCadence(models.Model):
         followups = self.env["retention.followup"].browse(
             [row[0] for row in self.env.cr.fetchall()]
         )
+        if self._trigger_traits()["one_open_per_customer"]:
+            followups -= self._join_open_followups(followups)
         for kind, kind_followups in followups.grouped(lambda f: f.step_id.retention_action).items():
             method = getattr(self, f"_step_{kind}", None)
             if method is None:
@@ -108,6 +110,28 @@ class RetentionCadence(models.Model):
                 )
             method(kind_followups)
         return len(followups)
+
+    def _join_open_followups(self, followups):
+        """New follow-ups whose customer already has this step open (or gets
+        it earlier in this batch) are closed as joined: the ledger keeps them,
+        so they are never created again, and the rep has one call to make."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_followup f SET state = 'cancelled'
+                    WHERE f.id = ANY(%(new)s) AND EXISTS (
+                          SELECT 1 FROM retention_followup o
+                           WHERE o.cadence_id = f.cadence_id AND o.step_id = f.step_id
+                             AND o.partner_id = f.partner_id AND o.state = 'planned'
+                             AND o.company_id IS NOT DISTINCT FROM f.company_id
+                             AND (o.activity_id IS NOT NULL
+                                  OR (o.id = ANY(%(new)s) AND o.id < f.id)))
+                RETURNING f.id""",
+                new=followups.ids,
+            )
+        )
+        joined = followups.browse([row[0] for row in self.env.cr.fetchall()])
+        joined.invalidate_recordset(["state"])
+        return joined
 
     # -- step kind: e-mail a feedback request ---------------------------------
 

@@ -33,6 +33,10 @@ DEFAULT_TRAITS = {
     "lasting": False,
     # A missed occurrence is created however late (else skipped after a week).
     "always_catch_up": False,
+    # One open follow-up per customer, company and step is enough: a new
+    # source while one is open joins it (a second low score, another recovery
+    # call) instead of adding a copy.
+    "one_open_per_customer": False,
 }
 
 
@@ -160,7 +164,7 @@ class RetentionCadence(models.Model):
         )
 
     def _trigger_detractor_traits(self):
-        return {"source": "retention.feedback"}
+        return {"source": "retention.feedback", "one_open_per_customer": True}
 
     def _trigger_detractor_sources(self, window):
         # A low score, or a complaint: both call for a recovery.

@@ -139,3 +139,25 @@ class TestCadencePlatform(CadenceCase):
         self.assertEqual(rule.template_ids.summary, "Thanks")
         self.assertEqual(rule.template_ids.with_context(lang="fi_FI").retention_summary, "Kiitos")
         self.assertEqual(rule.template_ids.with_context(lang="en_US").retention_summary, "Thanks")
+
+    @freeze_time("2030-03-04 10:00:00")  # a Monday
+    def test_a_second_low_score_joins_the_open_recovery_call(self):
+        self._on(DETRACTOR)
+        customer = self._customer("Twice unhappy", user_id=self.rep.id)
+        self._answer(customer, 3, date=fields.Date.today())
+        self._run()
+        [call] = self._activities(customer)
+        with freeze_time("2030-03-05 10:00:00"):
+            # Another low score and a complaint the next day: still one call to make.
+            self._answer(customer, 2, date=fields.Date.today())
+            self.env["retention.complaint"].create(
+                {"partner_id": customer.id, "name": "Late again"}
+            )
+            self._run()
+            self.assertEqual(self._activities(customer), call)
+            call.action_feedback(feedback="Called back")
+            # Once it is done, a new low score calls for a new recovery.
+            self._answer(customer, 1, date=fields.Date.today())
+            self._run()
+            self.assertEqual(len(self._activities(customer)), 1)
+            self.assertNotEqual(self._activities(customer), call)
