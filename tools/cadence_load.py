@@ -81,9 +81,9 @@ def run(env, crash_after=None):
     if crash_after is not None:
         # A worker killed in the middle of a batch: no cleanup, no commit.
         # Addons import once the config has set the addons path.
-        from odoo.addons.retention_loyalty.models import retention_cadence_schedule as engine  # noqa: PLC0415
+        from odoo.addons.retention_loyalty.models import retention_cadence_steps as engine  # noqa: PLC0415
 
-        original = engine.RetentionCadence._create_activities
+        original = engine.RetentionCadence._step_activity
         calls = []
 
         def create_then_die(self, followups):
@@ -92,7 +92,7 @@ def run(env, crash_after=None):
             if len(calls) > crash_after:
                 os._exit(3)
 
-        engine.RetentionCadence._create_activities = create_then_die
+        engine.RetentionCadence._step_activity = create_then_die
     queries = env.cr.sql_log_count
     start = time.perf_counter()
     created = cadences._cron_schedule_followups()
@@ -151,9 +151,9 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         if args.batch:
             # Addons import once the config has set the addons path.
-            from odoo.addons.retention_loyalty.models import retention_cadence_schedule  # noqa: PLC0415
+            from odoo.addons.retention_loyalty.models import retention_cadence_run  # noqa: PLC0415
 
-            retention_cadence_schedule.BATCH_SIZE = args.batch
+            retention_cadence_run.BATCH_SIZE = args.batch
         if args.command == "setup":
             result = setup(env, args.orders, args.prefix)
         elif args.command == "run":

@@ -183,17 +183,22 @@ class RetentionCadence(models.Model):
         # mail.thread fields) one document at a time otherwise.
         targets.mapped("display_name")
         followups.partner_id.user_id.mapped("lang")
+        # Who does each step: one decision per step, salesperson and document user.
+        responsible = {}
         assigned = {}
         for followup in followups:
             source = sources.get((followup.res_model, followup.res_id))
-            assigned[followup] = (
-                followup.step_id._retention_responsible(
-                    followup.partner_id.user_id,
-                    engine._user_of(source) if source else self.env["res.users"],
-                    self.fallback_user_id,
-                )
-                or self.env.user
+            key = (
+                followup.step_id,
+                followup.partner_id.user_id,
+                engine._user_of(source) if source else self.env["res.users"],
             )
+            if key not in responsible:
+                responsible[key] = (
+                    key[0]._retention_responsible(key[1], key[2], self.fallback_user_id)
+                    or self.env.user
+                )
+            assigned[followup] = responsible[key]
         texts = self._step_texts(followups, assigned, on_customer, sources)
         model_id = self.env["ir.model"]._get_id(self.res_model)
         vals_list = []
@@ -243,10 +248,10 @@ class RetentionCadence(models.Model):
         activity is on; on the customer, with a link to the source document."""
         sanitize = self.env["mail.activity"]._fields["note"].convert_to_column
         texts = {}
-        groups = defaultdict(lambda: self.env["retention.followup"])
+        groups = defaultdict(list)
         for followup in followups:
             lang = assigned[followup].lang or self.env.lang or "en_US"
-            groups[followup.step_id, lang] |= followup
+            groups[followup.step_id, lang].append(followup)
         for (step, lang), group in groups.items():
             translated = step.with_context(lang=lang)
             env = self.with_context(lang=lang).env

@@ -99,7 +99,7 @@ ON CONFLICT (partner_id, company_id) DO NOTHING
               AND id IN (SELECT partner_id FROM retention_profile)"""
     )
     env = api.Environment(cr, SUPERUSER_ID, {})
-    partners = env["res.partner"].with_context(retention_no_commit=True)
+    partners = env["res.partner"]
     cr.execute("SELECT DISTINCT partner_id FROM retention_profile")
     partners._loyalty_update_profiles([row[0] for row in cr.fetchall()], key_cut=False)
     partners._loyalty_update_key_accounts()
