@@ -46,10 +46,9 @@ class RetentionCadence(models.Model):
         rows = []
         begin = datetime.combine(start, time.min)
         finish = datetime.combine(end + timedelta(days=14), time.max)
-        for company in self.env["res.company"].sudo().search([]):
+        companies = self.env["res.company"].sudo().search([("resource_calendar_id", "!=", False)])
+        for company in companies:
             calendar = company.resource_calendar_id
-            if not calendar:
-                continue
             closed = {
                 fields.Date.to_date(day)
                 for day, unusual in calendar._get_unusual_days(

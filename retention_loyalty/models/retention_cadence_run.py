@@ -48,21 +48,18 @@ class RetentionCadence(models.Model):
             failed = False
             try:
                 done += cadence._schedule(end_batch)
-            except SerializationFailure:
-                # A run that began before ours committed the same follow-ups (the
-                # unique key refused ours): nothing is lost, the batch is dropped.
+            except Exception as error:
+                # One broken rule must not stop the others; a concurrent run
+                # that committed the same follow-ups first (the unique key
+                # refused ours) loses nothing: the batch is dropped.
                 failed = True
                 if testing or not commit:
                     raise
                 self.env.cr.rollback()
-                _logger.info("Cadence %s: scheduled by a concurrent run.", cadence.id)
-            except Exception:
-                # One broken rule must not stop the others.
-                failed = True
-                if testing or not commit:
-                    raise
-                self.env.cr.rollback()
-                _logger.exception("Cadence %s failed; the other rules go on.", cadence.id)
+                if isinstance(error, SerializationFailure):
+                    _logger.info("Cadence %s: scheduled by a concurrent run.", cadence.id)
+                else:
+                    _logger.exception("Cadence %s failed; the other rules go on.", cadence.id)
             finally:
                 # A test's failed transaction stays aborted until its rollback;
                 # session locks are re-entrant there.

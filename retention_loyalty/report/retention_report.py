@@ -12,8 +12,8 @@ class RetentionReport(models.AbstractModel):
     _auto = False
 
     def _with(self):
-        """WITH clauses (without the WITH keyword), or None."""
-        return None
+        """WITH clauses (without the WITH keyword); empty: none."""
+        return SQL()
 
     def _select(self):
         raise NotImplementedError
@@ -22,10 +22,10 @@ class RetentionReport(models.AbstractModel):
         raise NotImplementedError
 
     def _where(self):
-        return None
+        return SQL()
 
     def _group_by(self):
-        return None
+        return SQL()
 
     def _query(self):
         with_ = self._with()
