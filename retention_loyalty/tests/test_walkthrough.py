@@ -10,7 +10,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .common import RetentionCase
 
-# A 1×1 PNG.
+# A one-pixel PNG.
 PIXEL = (
     b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0g"
     b"AAAABJRU5ErkJggg=="
