@@ -2,9 +2,11 @@
 test can see (the rest is for tours)."""
 
 import re
+from datetime import timedelta
 
 from lxml import etree
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -63,6 +65,41 @@ class TestWalkthrough(RetentionCase):
                     shown,
                     f"{view_type}, {state}",
                 )
+
+    def test_a_link_past_its_date_reads_expired(self):
+        requests = self.env["retention.feedback.request"]
+        customers = [
+            self._customer(name, email=f"{name.lower()}@example.com")
+            for name in ("Late", "Waiting", "Answered")
+        ]
+        late, waiting, answered = (requests._send_to(c, force=True)[0] for c in customers)
+        late.sudo().date_expiry = fields.Datetime.now() - timedelta(days=1)
+        answered.sudo()._record_answer(0)
+        self.assertEqual(late.state, "sent", "the stored state catches up only at night")
+        self.assertEqual(
+            [late.status, waiting.status, answered.status], ["expired", "sent", "answered"]
+        )
+        mine = [("id", "in", (late | waiting | answered).ids)]
+        self.assertEqual(requests.search([*mine, ("status", "=", "expired")]), late)
+        self.assertEqual(requests.search([*mine, ("status", "=", "sent")]), waiting)
+        self.assertEqual(requests.search([*mine, ("status", "!=", "expired")]), waiting | answered)
+        self.assertEqual(
+            requests.search([*mine, ("status", "in", ["expired", "answered"])]), late | answered
+        )
+        groups = dict(requests._read_group(mine, ["status"], ["__count"]))
+        self.assertEqual(groups, {"expired": 1, "sent": 1, "answered": 1})
+        # The list reads the status, and no score where nobody answered (0 is an answer).
+        arch = etree.fromstring(requests.get_views([(False, "list")])["views"]["list"]["arch"])
+        self.assertTrue(arch.xpath("//field[@name='status']"))
+        [score] = arch.xpath("//field[@name='score']")
+        self.assertTrue(safe_eval(score.get("invisible"), {"feedback_id": False}))
+        self.assertFalse(
+            safe_eval(score.get("invisible"), {"feedback_id": answered.feedback_id.id})
+        )
+        self.assertEqual(answered.score, 0)
+        search_arch = requests.get_views([(False, "search")])["views"]["search"]["arch"]
+        [expired_filter] = etree.fromstring(search_arch).xpath("//filter[@name='expired']")
+        self.assertEqual(requests.search([*mine, *safe_eval(expired_filter.get("domain"))]), late)
 
 
 @tagged("post_install", "-at_install")
