@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 MAX_EVALUATION_MONTHS = 120
 MAX_SCORE = 10
@@ -81,10 +81,31 @@ class ResConfigSettings(models.TransientModel):
         default=48,
     )
 
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        # Tiers give pricelists: the feature is on, whatever the group says
+        # (saving keeps it on instead of archiving the tiers' pricelists).
+        if self.env["retention.tier"]._pricelist_benefits():
+            values["group_product_pricelist"] = True
+        return values
+
     def set_values(self):
+        tiers = self.env["retention.tier"]._pricelist_benefits()
+        if tiers and not all(self.mapped("group_product_pricelist")):
+            raise UserError(
+                self.env._(
+                    "Tier “%(tier)s” gives pricelist “%(pricelist)s”: turning pricelists off "
+                    "would archive it. Remove the tiers' pricelist benefits first.",
+                    tier=tiers[0].display_name,
+                    pricelist=tiers[0].pricelist_id.display_name,
+                )
+            )
         partners = self.env["res.partner"]
         before = partners._retention_params()
         super().set_values()
+        # Shown on though the group was off (get_values): now truly on.
+        tiers._enable_pricelists()
         after = partners._retention_params()
         if before == after:
             return

@@ -7,6 +7,7 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -100,6 +101,37 @@ class TestWalkthrough(RetentionCase):
         search_arch = requests.get_views([(False, "search")])["views"]["search"]["arch"]
         [expired_filter] = etree.fromstring(search_arch).xpath("//filter[@name='expired']")
         self.assertEqual(requests.search([*mine, *safe_eval(expired_filter.get("domain"))]), late)
+
+    def _pricelist_feature_off(self):
+        group = self.env.ref("product.group_product_pricelist")
+        self.env.ref("base.group_user")._remove_group(group)
+        self.assertNotIn(group, self.env.ref("base.group_user").implied_ids)
+        return group
+
+    def test_a_tier_pricelist_turns_the_pricelist_feature_on(self):
+        self.env["retention.tier"].search([("pricelist_id", "!=", False)]).pricelist_id = False
+        group = self._pricelist_feature_off()
+        self.assertFalse(self.env["res.config.settings"].create({}).group_product_pricelist)
+        pricelist = self.env["product.pricelist"].create({"name": "Gold Club"})
+        self.gold.pricelist_id = pricelist
+        self.assertIn(group, self.env.ref("base.group_user").implied_ids)
+        self.assertTrue(self.env["res.config.settings"].create({}).group_product_pricelist)
+
+    def test_settings_keep_the_pricelists_of_tiers(self):
+        pricelist = self.env["product.pricelist"].create({"name": "Silver Club"})
+        self.silver.pricelist_id = pricelist
+        group = self._pricelist_feature_off()
+        # Loading Settings shows the feature on (no warning that pricelists
+        # will be archived); saving them keeps the pricelist and the feature.
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.group_product_pricelist)
+        settings.execute()
+        self.assertTrue(pricelist.active)
+        self.assertIn(group, self.env.ref("base.group_user").implied_ids)
+        # Turning the feature off while a tier gives a pricelist is refused.
+        with self.assertRaises(UserError):
+            self.env["res.config.settings"].create({"group_product_pricelist": False}).execute()
+        self.assertTrue(pricelist.active)
 
 
 @tagged("post_install", "-at_install")
