@@ -72,3 +72,17 @@ class TestRetentionRepDay(HttpCase):
         self.assertEqual(complaint.partner_id, self.customer)
         self.assertEqual(complaint.state, "resolved")
         self.assertIn("Replaced the legs", complaint.resolution)
+
+    def test_the_gauge_reads_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fi_FI")
+        new_test_user(
+            self.env, login="tour_fi", groups="sales_team.group_sale_salesman", lang="fi_FI"
+        )
+        customer = self.env["res.partner"].create({"name": "Gauge Customer", "is_company": True})
+        self.env["retention.feedback"].create(
+            [{"partner_id": customer.id, "score": score} for score in (6, 7)]
+        )
+        self.assertAlmostEqual(customer.satisfaction_score, 6.5)
+        self.start_tour(
+            f"/odoo/res.partner/{customer.id}", "retention_loyalty_gauge_tour", login="tour_fi"
+        )
