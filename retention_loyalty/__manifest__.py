@@ -1,6 +1,6 @@
 {
     "name": "Retention & Loyalty",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/CRM",
     "summary": "Keep customers: loyalty tiers, satisfaction and effort, "
     "advocates, referrals, complaints, account reviews and follow-up cadences",
@@ -9,7 +9,7 @@
     "maintainers": ["retention-loyalty"],
     "development_status": "Alpha",
     "license": "LGPL-3",
-    "depends": ["contacts", "mail", "crm", "sale_management", "digest"],
+    "depends": ["contacts", "mail", "resource", "crm", "sale_management", "digest"],
     "data": [
         "security/retention_security.xml",
         "security/ir.model.access.csv",

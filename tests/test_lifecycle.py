@@ -22,10 +22,11 @@ SCALE = TOOLS / "scale_load.py"
 LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ")
 
 
-def odoo(database, *args, script=None, expected_errors=None):
-    """Run odoo-bin; with `script`, run it in `odoo shell` and return its output.
-    Log lines of warnings or errors fail the check, but those matching
-    `expected_errors`. A `-c` in args replaces the config."""
+def odoo(database, *args, script=None, expected_errors=None, capture_log=False):
+    """Run odoo-bin; with `script`, run it in `odoo shell` and return its output
+    (with `capture_log`, the log too). Log lines of warnings or errors fail the
+    check, but those matching `expected_errors`. A `-c` in args replaces the
+    config."""
     command = [PYTHON, "-m", "odoo"]
     if script is not None:
         command.append("shell")
@@ -42,7 +43,7 @@ def odoo(database, *args, script=None, expected_errors=None):
         if LOG_PROBLEM.match(line) and not (expected_errors and expected_errors.search(line))
     ]
     assert not problems, output[-4000:]
-    return result.stdout
+    return output if capture_log else result.stdout
 
 
 def sql(database, query):

@@ -12,6 +12,10 @@ class CrmLead(models.Model):
         help="The customer who recommended us; carried to the customer when the lead converts.",
     )
 
+    def _merge_get_fields(self):
+        # Merging opportunities keeps the referral (the first one set).
+        return [*super()._merge_get_fields(), "referred_by_id"]
+
     def write(self, vals):
         result = super().write(vals)
         # Won or lost: "opportunity won" follow-ups start or stop.

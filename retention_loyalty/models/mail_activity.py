@@ -19,7 +19,10 @@ class MailActivity(models.Model):
         values = self._retention_feedback_values(feedback)
         followups = self.env["retention.followup"].sudo().search([("activity_id", "in", self.ids)])
         debriefs = self._retention_debriefs(followups, feedback)
-        reviewed = followups.filtered(lambda f: f.cadence_id.trigger == "review")
+        # Those a closed account review marked done already count as that review.
+        reviewed = followups.filtered(
+            lambda f: f.state == "planned" and f.cadence_id.trigger == "review"
+        )
         followups._mark_activities(self, "done")
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if values:
@@ -28,7 +31,7 @@ class MailActivity(models.Model):
             self.env["res.partner"].sudo().browse(list(debriefs))._message_log_batch(debriefs)
         # A review activity done counts as the review (the next one gets scheduled),
         # whether or not the rep filled in an account review.
-        if reviewed and not self.env.context.get("retention_review_done"):
+        if reviewed:
             today = fields.Date.context_today(self)
             for company, done in reviewed.grouped("company_id").items():
                 done.partner_id.sudo().with_company(company or self.env.company).write(
@@ -68,7 +71,7 @@ class MailActivity(models.Model):
         values = []
         for activity in self.filtered("activity_type_id.retention_feedback"):
             record = self.env[activity.res_model].sudo().browse(activity.res_id)
-            partner = self.env["res.partner"]._retention_customer_of(record)
+            partner = self.env["retention.engine"]._customer_of(record)
             if partner:
                 values.append(
                     {

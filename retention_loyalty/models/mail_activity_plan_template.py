@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import html_translate
 
 DELAY_UNITS = [("days", "days"), ("weeks", "weeks"), ("months", "months")]
 
@@ -39,17 +40,41 @@ class MailActivityPlanTemplate(models.Model):
         "recently) instead of an activity for the rep.",
     )
     working_days_only = fields.Boolean(
-        "Working Days Only", help="A date falling on a Saturday or Sunday moves to the Monday."
+        "Working Days Only",
+        help="A date falling on a closed day of the company's working calendar (weekend, "
+        "public holiday) moves to the next working day; without a calendar, weekends move "
+        "to the Monday.",
     )
+    # Odoo's plan steps are not translatable (making them so would turn core
+    # columns into jsonb for every plan): cadence steps carry translatable
+    # texts of their own, kept equal to Odoo's in English. Each generated
+    # activity is written in its assignee's language.
+    retention_summary = fields.Char("Step Summary", translate=True)
+    retention_note = fields.Html("Step Note", translate=html_translate)
+    anchor_side = fields.Selection(
+        [("before_plan_date", "Before"), ("after_plan_date", "After")],
+        "Before / After the Anchor",
+        compute="_compute_anchor_side",
+        inverse="_inverse_anchor_side",
+        help="Whether the step comes before or after the rule's anchor date (the order's "
+        "confirmation, its departure date, the review's due date...).",
+    )
+
+    @api.depends("delay_from")
+    def _compute_anchor_side(self):
+        for template in self:
+            template.anchor_side = template.delay_from
+
+    def _inverse_anchor_side(self):
+        for template in self:
+            template.delay_from = template.anchor_side or "after_plan_date"
 
     @api.depends("activity_type_id")
     def _compute_responsible_type(self):  # pylint: disable=missing-return
         super()._compute_responsible_type()
         # Nobody launches a cadence by hand: "ask at launch" means the salesperson.
         for template in self:
-            if template.responsible_type == "on_demand" and (
-                template.plan_id.retention_cadence_ids or self.env.context.get("retention_cadence")
-            ):
+            if template.responsible_type == "on_demand" and template.plan_id.retention_cadence_ids:
                 template.responsible_type = "retention_salesperson"
 
     @api.constrains("delay_count", "repeat_interval")
@@ -71,17 +96,28 @@ class MailActivityPlanTemplate(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_retention_activity_type(vals)
-            if self.env.context.get("retention_cadence"):
-                vals.setdefault("responsible_type", "retention_salesperson")
+            self._sync_retention_texts(vals, creating=True)
         templates = super().create(vals_list)
         templates.plan_id.retention_cadence_ids._check_steps()
         return templates
 
     def write(self, vals):
         self._check_retention_activity_type(vals)
+        self._sync_retention_texts(vals)
         result = super().write(vals)
         self.plan_id.retention_cadence_ids._check_steps()
         return result
+
+    def _sync_retention_texts(self, vals, creating=False):
+        """Odoo's summary and note are the English (or only) texts of the
+        step's translatable ones: whichever is written, the other follows.
+        A translation written in another language leaves Odoo's as it is."""
+        english = creating or (self.env.lang or "en_US") == "en_US"
+        for core, own in (("summary", "retention_summary"), ("note", "retention_note")):
+            if core in vals and own not in vals:
+                vals[own] = vals[core]
+            elif own in vals and core not in vals and english:
+                vals[core] = vals[own]
 
     def _check_retention_activity_type(self, vals):
         # Before the NOT NULL constraint, which would only say "a field is missing".
@@ -100,9 +136,9 @@ class MailActivityPlanTemplate(models.Model):
         if self.responsible_type not in ("retention_salesperson", "retention_document_user"):
             return super()._determine_responsible(on_demand_responsible, applied_on_record)
         record = applied_on_record.sudo()
-        partners = self.env["res.partner"]
-        salesperson = partners._retention_customer_of(record).commercial_partner_id.user_id
-        document_user = partners._retention_user_of(record)
+        engine = self.env["retention.engine"]
+        salesperson = engine._customer_of(record).commercial_partner_id.user_id
+        document_user = engine._user_of(record)
         responsible = self._retention_responsible(
             salesperson, document_user, on_demand_responsible or self.env.user
         )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .retention_engine import PROFILE_SETTINGS, SETTINGS
+
 MAX_EVALUATION_MONTHS = 120
 MAX_SCORE = 10
 PERCENT = 100
@@ -13,72 +15,72 @@ class ResConfigSettings(models.TransientModel):
     retention_evaluation_months = fields.Integer(
         string="Evaluation Window (months)",
         config_parameter="retention_loyalty.evaluation_months",
-        default=12,
+        default=SETTINGS["evaluation_months"],
         help="Confirmed sales of this many past months count towards tiers and key accounts.",
     )
     retention_customer_min_score = fields.Integer(
         string="Customer From",
         config_parameter="retention_loyalty.customer_min_score",
-        default=7,
+        default=SETTINGS["customer_min_score"],
         help="Satisfaction from which a customer is no longer a detractor.",
     )
     retention_promoter_min_score = fields.Integer(
         string="Promoter From",
         config_parameter="retention_loyalty.promoter_min_score",
-        default=9,
+        default=SETTINGS["promoter_min_score"],
         help="Satisfaction from which a customer is a promoter.",
     )
     retention_key_account_share = fields.Integer(
         string="Key Accounts (%)",
         config_parameter="retention_loyalty.key_account_share",
-        default=20,
+        default=SETTINGS["key_account_share"],
         help="Share of customers, by revenue in the window, marked as key accounts.",
     )
 
     retention_review_months_high = fields.Integer(
         string="High Opportunity: Review Every (months)",
         config_parameter="retention_loyalty.review_months_high",
-        default=3,
+        default=SETTINGS["review_months_high"],
     )
     retention_review_months_medium = fields.Integer(
         string="Medium Opportunity: Review Every (months)",
         config_parameter="retention_loyalty.review_months_medium",
-        default=6,
+        default=SETTINGS["review_months_medium"],
     )
     retention_review_months_low = fields.Integer(
         string="Low Opportunity: Review Every (months)",
         config_parameter="retention_loyalty.review_months_low",
-        default=12,
+        default=SETTINGS["review_months_low"],
     )
     retention_cadence_horizon_days = fields.Integer(
         string="Schedule Follow-ups Ahead (days)",
         config_parameter="retention_loyalty.cadence_horizon_days",
-        default=7,
+        default=SETTINGS["cadence_horizon_days"],
         help="Cadence activities appear in the rep's list this many days before they are due.",
     )
 
     retention_feedback_valid_days = fields.Integer(
         string="Feedback Links Valid (days)",
         config_parameter="retention_loyalty.feedback_valid_days",
-        default=14,
+        default=SETTINGS["feedback_valid_days"],
     )
     retention_feedback_quiet_days = fields.Integer(
         string="Don't Ask Again Within (days)",
         config_parameter="retention_loyalty.feedback_quiet_days",
-        default=30,
+        default=SETTINGS["feedback_quiet_days"],
         help="A customer asked for feedback is not asked again during this period.",
     )
     retention_churn_days = fields.Integer(
         string="Churn Risk After (days)",
         config_parameter="retention_loyalty.churn_days",
-        default=90,
-        help="For customers with one order (no usual interval yet): days without an order "
-        "after which they show in Churn Risk.",
+        default=SETTINGS["churn_days"],
+        help="Days without an order after which a customer shows in Churn Risk; a customer "
+        "who usually orders less often shows after their usual interval.",
     )
     retention_complaint_target_hours = fields.Integer(
         string="Resolve Complaints Within (hours)",
         config_parameter="retention_loyalty.complaint_target_hours",
-        default=48,
+        default=SETTINGS["complaint_target_hours"],
     )
 
     @api.model
@@ -101,15 +103,15 @@ class ResConfigSettings(models.TransientModel):
                     pricelist=tiers[0].pricelist_id.display_name,
                 )
             )
-        partners = self.env["res.partner"]
-        before = partners._retention_params()
+        engine = self.env["retention.engine"]
+        before = engine._settings()
         super().set_values()
         # Shown on though the group was off (get_values): now truly on.
         tiers._enable_pricelists()
-        after = partners._retention_params()
-        if before == after:
+        after = engine._settings()
+        if all(before[key] == after[key] for key in PROFILE_SETTINGS):
             return
-        if partners._retention_score_thresholds() != (
+        if engine._score_thresholds() != (
             before["customer_min_score"],
             before["promoter_min_score"],
         ):

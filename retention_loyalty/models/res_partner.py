@@ -199,22 +199,6 @@ class ResPartner(models.Model):
             stage=dict(ADVOCACY_STAGES)[vals["advocacy_stage"]],
         )
 
-    @api.model
-    def _retention_customer_of(self, record):
-        """The customer a document is about: itself for a partner, else its
-        partner_id (none for models without one)."""
-        if record._name == "res.partner":
-            return record
-        return record.partner_id if "partner_id" in record._fields else self.browse()
-
-    @api.model
-    def _retention_user_of(self, record):
-        """The document's salesperson (its user_id), if it has one."""
-        field = record._fields.get("user_id")
-        if field and field.comodel_name == "res.users":
-            return record.user_id
-        return self.env["res.users"]
-
     def action_log_feedback(self):
         self.ensure_one()
         return {

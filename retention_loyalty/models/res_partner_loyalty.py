@@ -3,7 +3,6 @@ advocacy stages with a fixed number of set-based SQL statements, whatever the
 number of customers (no query per record)."""
 
 import random
-import threading
 import time
 from functools import partial
 
@@ -13,20 +12,10 @@ from odoo import api, fields, models
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
-from .res_partner_loyalty_sql import KEY_ACCOUNT_QUERY, PROFILE_QUERY
+from .res_partner_loyalty_sql import KEY_ACCOUNT_QUERY, PROFILE_QUERY, profile_query_parts
+from .retention_feedback import nps_category_sql
 from .retention_profile import PROFILE_FIELDS
 
-PARAM = "retention_loyalty.%s"
-DEFAULTS = {
-    "evaluation_months": 12,
-    "customer_min_score": 7,
-    "promoter_min_score": 9,
-    "key_account_share": 20,
-    # Months between account reviews, by opportunity level.
-    "review_months_high": 3,
-    "review_months_medium": 6,
-    "review_months_low": 12,
-}
 # Recent answers weigh most: an answer's weight halves every this many days.
 FEEDBACK_HALF_LIFE_DAYS = 90
 CRON_BATCH_SIZE = 20000
@@ -35,16 +24,6 @@ ANALYZE_AFTER = 1000  # changed profiles
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
-
-    @api.model
-    def _retention_params(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
-        return {key: int(get(PARAM % key, default)) for key, default in DEFAULTS.items()}
-
-    @api.model
-    def _retention_score_thresholds(self):
-        params = self._retention_params()
-        return params["customer_min_score"], params["promoter_min_score"]
 
     def _loyalty_release_manual_stage(self, companies):
         """New feedback in these companies ends the stage a rep set by hand there."""
@@ -101,7 +80,7 @@ class ResPartner(models.Model):
         cron = self.env["ir.cron"]
         changed = 0
         self._loyalty_flush_inputs()
-        self._loyalty_commit()
+        self.env["retention.engine"]._commit()
         for start in range(0, len(ids), CRON_BATCH_SIZE):
             batch = ids[start : start + CRON_BATCH_SIZE]
             changed += self._loyalty_retrying(
@@ -109,7 +88,7 @@ class ResPartner(models.Model):
             )
             done = min(start + CRON_BATCH_SIZE, len(ids))
             cron._notify_progress(done=done, remaining=len(ids) - done)
-            self._loyalty_commit()
+            self.env["retention.engine"]._commit()
         self._loyalty_retrying(self._loyalty_update_key_accounts)
         if changed >= ANALYZE_AFTER:
             # Many stages and tiers moved (and new customers got their customer
@@ -117,21 +96,7 @@ class ResPartner(models.Model):
             # or the kanban columns are planned for yesterday's stages until
             # autovacuum passes (a 150 ms column read instead of 30 ms).
             self.env.cr.execute("ANALYZE retention_profile, res_partner")
-        self._loyalty_commit()
-
-    def _loyalty_may_commit(self):
-        return not (
-            getattr(threading.current_thread(), "testing", False)
-            or self.env.context.get("retention_no_commit")
-        )
-
-    def _loyalty_commit(self):
-        # Each batch stands alone: commit it so a crash loses nothing done.
-        if self._loyalty_may_commit():
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            # The engines' few big statements lose seconds to JIT compilation
-            # (the cadence rerun: 3.1 s with it, 0.6 s without, 1,000,000 orders).
-            self.env.cr.execute("SET LOCAL jit = off")
+        self.env["retention.engine"]._commit()
 
     def _loyalty_retrying(self, function):
         """function(), redone on fresh data when PostgreSQL refuses it because a
@@ -142,7 +107,10 @@ class ResPartner(models.Model):
             try:
                 return function()
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                if attempt == MAX_TRIES_ON_CONCURRENCY_FAILURE or not self._loyalty_may_commit():
+                if (
+                    attempt == MAX_TRIES_ON_CONCURRENCY_FAILURE
+                    or self.env["retention.engine"]._in_test_mode()
+                ):
                     raise
                 self.env.cr.rollback()  # pylint: disable=invalid-commit
                 self.env.reset()
@@ -153,7 +121,7 @@ class ResPartner(models.Model):
         """Write the profiles of the commercial partners `ids` in each company
         they trade with (a confirmed order, an answer or a profile there); log
         tier and stage changes in their chatter. Returns how many changed."""
-        params = self._retention_params()
+        params = self.env["retention.engine"]._settings()
         today = fields.Date.context_today(self)
         self.env.cr.execute(
             SQL(
@@ -162,12 +130,16 @@ class ResPartner(models.Model):
                 start=today - relativedelta(months=params["evaluation_months"]),
                 today=today,
                 half_life=FEEDBACK_HALF_LIFE_DAYS,
+                nps_category=nps_category_sql(
+                    SQL("s.score"), params["customer_min_score"], params["promoter_min_score"]
+                ),
                 customer_min=params["customer_min_score"],
                 promoter_min=params["promoter_min_score"],
                 review_high=params["review_months_high"],
                 review_medium=params["review_months_medium"],
                 review_low=params["review_months_low"],
                 uid=self.env.uid,
+                **profile_query_parts(),
             )
         )
         changes = self.env.cr.fetchall()
@@ -190,7 +162,7 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 KEY_ACCOUNT_QUERY,
-                share=self._retention_params()["key_account_share"],
+                share=self.env["retention.engine"]._settings()["key_account_share"],
                 all=company_ids is None,
                 companies=company_ids or [],
             )

@@ -27,37 +27,48 @@ class ResPartner(models.Model):
             tier.id: tier
             for tier in self.env["retention.tier"].with_context(active_test=False).search([])
         }
-        stages = dict(self._fields["advocacy_stage"]._description_selection(self.env))
         companies = self.env["res.company"].sudo()
         several = companies.search_count([], limit=2) > 1
-        formatters = {}
+        langs = self._loyalty_note_languages(changes)
+        in_lang, formatters = {}, {}
         notes = []
         moves = []
         for row in changes:
             partner_id, company_id, old_tier, tier, old_stage, stage, *measures = row
             revenue, orders, tenure, score = measures
             company = companies.browse(company_id)
+            # The note reads in the salesperson's language, else the company's.
+            lang = langs.get((partner_id, company_id)) or self.env.lang or "en_US"
+            if lang not in in_lang:
+                partners = self.with_context(lang=lang)
+                in_lang[lang] = (
+                    partners,
+                    dict(self._fields["advocacy_stage"]._description_selection(partners.env)),
+                )
+            partners, stages = in_lang[lang]
             lines = [Markup("<b>%s</b>") % company.name] if several else []
             if old_tier != tier:
                 moves.append((partner_id, company_id, old_tier, tier))
-                if company_id not in formatters:
-                    formatters[company_id] = self._loyalty_money_formatter(company.currency_id)
+                if (company_id, lang) not in formatters:
+                    formatters[company_id, lang] = partners._loyalty_money_formatter(
+                        company.currency_id
+                    )
                 lines.append(
-                    self._loyalty_tier_reason(
-                        tiers.get(old_tier),
-                        tiers.get(tier),
+                    partners._loyalty_tier_reason(
+                        tiers.get(old_tier) and tiers[old_tier].with_env(partners.env),
+                        tiers.get(tier) and tiers[tier].with_env(partners.env),
                         {"revenue": revenue, "orders": orders, "tenure": tenure or 0},
                         params,
-                        formatters[company_id],
+                        formatters[company_id, lang],
                     )
                 )
             if old_stage != stage:
                 lines.append(
-                    self.env._(
+                    partners.env._(
                         "Advocacy stage: %(old)s → %(new)s (satisfaction %(score)s).",
                         old=stages.get(old_stage, old_stage),
                         new=stages[stage],
-                        score=score if score is not None else self.env._("none yet"),
+                        score=score if score is not None else partners.env._("none yet"),
                     )
                 )
             if old_tier != tier or old_stage != stage:
@@ -66,6 +77,25 @@ class ResPartner(models.Model):
             self._loyalty_log_notes(notes)
         if moves:
             self._loyalty_log_tier_history(moves, tiers)
+
+    @api.model
+    def _loyalty_note_languages(self, changes):
+        """{(partner id, company id): the language of the partner's salesperson,
+        else the company's}, in one query."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT v.partner_id, v.company_id, COALESCE(up.lang, cp.lang)
+                     FROM unnest(%s::int[], %s::int[]) AS v(partner_id, company_id)
+                     JOIN res_partner p ON p.id = v.partner_id
+                     JOIN res_company c ON c.id = v.company_id
+                     JOIN res_partner cp ON cp.id = c.partner_id
+                LEFT JOIN res_users u ON u.id = p.user_id
+                LEFT JOIN res_partner up ON up.id = u.partner_id""",
+                [row[0] for row in changes],
+                [row[1] for row in changes],
+            )
+        )
+        return {(partner, company): lang for partner, company, lang in self.env.cr.fetchall()}
 
     @api.model
     def _loyalty_money_formatter(self, currency=None):

@@ -11,6 +11,10 @@ key accounts (else NULL).
 KEY_ACCOUNT_QUERY ranks each company's customers by that company's revenue
 and stores the cut-off that immediate recomputes compare with."""
 
+from odoo.tools import SQL
+
+from .retention_profile import ENGINE_FIELDS, PROFILE_DEFAULTS
+
 PROFILE_QUERY = """
 WITH targets AS (
     -- Commercial partners only, by the callers' contract: "id = commercial_partner_id"
@@ -75,23 +79,24 @@ WITH targets AS (
  LEFT JOIN orders o ON o.partner_id = r.id AND o.company_id = pr.company_id
   GROUP BY r.referrer_id, pr.company_id
 ), profile AS (
-    SELECT pr.partner_id, pr.company_id, old.id AS old_id,
-           old.loyalty_tier_id AS old_tier, COALESCE(old.advocacy_stage, 'new') AS old_stage,
-           COALESCE(o.revenue, 0) AS revenue,
-           COALESCE(o.order_count, 0) AS order_count,
+    -- Each computed value is named after its profile column; old_<column>
+    -- is the value stored before (see COMPUTED_COLUMNS).
+    SELECT pr.partner_id, pr.company_id, old.id AS old_id, %(old_values)s,
+           COALESCE(o.revenue, 0) AS loyalty_revenue,
+           COALESCE(o.order_count, 0) AS loyalty_order_count,
            COALESCE(o.lifetime_revenue, 0) AS lifetime_revenue,
-           o.first_date, o.last_date,
-           s.score, s.effort,
-           f.last_date AS feedback_date,
+           o.first_date AS first_order_date, o.last_date AS last_order_date,
+           s.score AS satisfaction_score, s.effort AS effort_score,
+           f.last_date AS last_feedback_date,
            COALESCE(r.referral_count, 0) AS referral_count,
            COALESCE(r.referral_revenue, 0) AS referral_revenue,
            CASE WHEN o.lifetime_count > 1 THEN
                round((o.last_date - o.first_date)::numeric / (o.lifetime_count - 1))::int
-           END AS order_interval,
+           END AS order_interval_days,
            (COALESCE(old.last_review_date, o.first_date) + make_interval(months =>
                CASE old.opportunity_level WHEN 'high' THEN %(review_high)s
                                           WHEN 'low' THEN %(review_low)s
-                                          ELSE %(review_medium)s END))::date AS next_review,
+                                          ELSE %(review_medium)s END))::date AS next_review_date,
            CASE WHEN old.loyalty_tier_locked THEN old.loyalty_tier_id ELSE (
                SELECT t.id FROM retention_tier t
                 WHERE t.active
@@ -99,29 +104,18 @@ WITH targets AS (
                   AND COALESCE(o.revenue, 0) >= COALESCE(t.min_revenue, 0)
                   AND COALESCE(o.order_count, 0) >= COALESCE(t.min_order_count, 0)
                   AND COALESCE(%(today)s - o.first_date, 0) >= COALESCE(t.min_tenure_days, 0)
-             ORDER BY t.sequence DESC, t.id DESC LIMIT 1) END AS tier_id,
+             ORDER BY t.sequence DESC, t.id DESC LIMIT 1) END AS loyalty_tier_id,
            -- Classified on the score as stored and shown (one decimal).
-           CASE WHEN s.score IS NULL THEN NULL
-                WHEN s.score >= %(promoter_min)s THEN 'promoter'
-                WHEN s.score >= %(customer_min)s THEN 'passive'
-                ELSE 'detractor' END AS nps_category,
+           %(nps_category)s AS nps_category,
            CASE WHEN old.advocacy_stage_manual THEN old.advocacy_stage
                 WHEN s.score IS NULL THEN 'new'
                 WHEN s.score < %(customer_min)s THEN 'detractor'
                 WHEN s.score < %(promoter_min)s THEN 'customer'
                 WHEN old.reference_consent OR r.has_buying_referral THEN 'advocate'
-                ELSE 'promoter' END AS stage,
+                ELSE 'promoter' END AS advocacy_stage,
            COALESCE(t.active AND o.revenue > 0
-                    AND o.revenue >= c.retention_key_account_cutoff, false) AS is_key,
-           CASE WHEN c.retention_key_account_cutoff IS NULL THEN c.id END AS uncut_company,
-           old.loyalty_revenue AS old_revenue, old.loyalty_order_count AS old_order_count,
-           old.lifetime_revenue AS old_lifetime_revenue, old.first_order_date AS old_first_date,
-           old.last_order_date AS old_last_date, old.satisfaction_score AS old_score,
-           old.nps_category AS old_nps, old.effort_score AS old_effort,
-           old.last_feedback_date AS old_feedback_date, old.referral_count AS old_referral_count,
-           old.referral_revenue AS old_referral_revenue,
-           old.order_interval_days AS old_interval, old.next_review_date AS old_next_review,
-           old.is_key_account AS old_is_key
+                    AND o.revenue >= c.retention_key_account_cutoff, false) AS is_key_account,
+           CASE WHEN c.retention_key_account_cutoff IS NULL THEN c.id END AS uncut_company
       FROM pairs pr
       JOIN targets t ON t.id = pr.partner_id
       JOIN res_company c ON c.id = pr.company_id
@@ -135,45 +129,14 @@ WITH targets AS (
      ) s
 ), changed AS (
     INSERT INTO retention_profile AS cur (
-        partner_id, company_id, loyalty_tier_id, loyalty_revenue, loyalty_order_count,
-        lifetime_revenue, first_order_date, last_order_date, is_key_account,
-        satisfaction_score, nps_category, effort_score, last_feedback_date, advocacy_stage,
-        referral_count, referral_revenue, order_interval_days, next_review_date,
-        loyalty_tier_locked, advocacy_stage_manual, reference_consent, opportunity_level,
+        partner_id, company_id, %(columns)s, %(user_columns)s,
         create_uid, write_uid, create_date, write_date)
-    SELECT n.partner_id, n.company_id, n.tier_id, n.revenue, n.order_count,
-           n.lifetime_revenue, n.first_date, n.last_date, n.is_key,
-           n.score, n.nps_category, n.effort, n.feedback_date, n.stage,
-           n.referral_count, n.referral_revenue, n.order_interval, n.next_review,
-           false, false, false, 'medium',
+    SELECT n.partner_id, n.company_id, %(new_values)s, %(user_defaults)s,
            %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
       FROM profile n
-     WHERE n.old_id IS NULL
-        OR (n.old_tier, n.old_revenue, n.old_order_count, n.old_lifetime_revenue,
-            n.old_first_date, n.old_last_date, n.old_is_key, n.old_score, n.old_nps,
-            n.old_effort, n.old_feedback_date, n.old_stage, n.old_referral_count,
-            n.old_referral_revenue, n.old_interval, n.old_next_review)
-           IS DISTINCT FROM
-           (n.tier_id, n.revenue, n.order_count, n.lifetime_revenue, n.first_date,
-            n.last_date, n.is_key, n.score, n.nps_category, n.effort, n.feedback_date,
-            n.stage, n.referral_count, n.referral_revenue, n.order_interval, n.next_review)
+     WHERE n.old_id IS NULL OR (%(old_tuple)s) IS DISTINCT FROM (%(new_values)s)
     ON CONFLICT (partner_id, company_id) DO UPDATE SET
-        loyalty_tier_id = EXCLUDED.loyalty_tier_id,
-        loyalty_revenue = EXCLUDED.loyalty_revenue,
-        loyalty_order_count = EXCLUDED.loyalty_order_count,
-        lifetime_revenue = EXCLUDED.lifetime_revenue,
-        first_order_date = EXCLUDED.first_order_date,
-        last_order_date = EXCLUDED.last_order_date,
-        is_key_account = EXCLUDED.is_key_account,
-        satisfaction_score = EXCLUDED.satisfaction_score,
-        nps_category = EXCLUDED.nps_category,
-        effort_score = EXCLUDED.effort_score,
-        last_feedback_date = EXCLUDED.last_feedback_date,
-        advocacy_stage = EXCLUDED.advocacy_stage,
-        referral_count = EXCLUDED.referral_count,
-        referral_revenue = EXCLUDED.referral_revenue,
-        order_interval_days = EXCLUDED.order_interval_days,
-        next_review_date = EXCLUDED.next_review_date,
+        %(update_set)s,
         write_uid = EXCLUDED.write_uid,
         write_date = EXCLUDED.write_date
     RETURNING cur.partner_id, cur.company_id, cur.loyalty_tier_id, cur.advocacy_stage
@@ -183,11 +146,54 @@ WITH targets AS (
       FROM profile n
      WHERE p.id = n.partner_id AND n.old_id IS NULL AND COALESCE(p.customer_rank, 0) = 0
 )
-SELECT c.partner_id, c.company_id, n.old_tier, c.loyalty_tier_id, n.old_stage,
-       c.advocacy_stage, n.revenue, n.order_count, %(today)s - n.first_date, n.score,
+SELECT c.partner_id, c.company_id, n.old_loyalty_tier_id, c.loyalty_tier_id,
+       COALESCE(n.old_advocacy_stage, 'new'), c.advocacy_stage, n.loyalty_revenue,
+       n.loyalty_order_count, %(today)s - n.first_order_date, n.satisfaction_score,
        n.uncut_company
   FROM changed c JOIN profile n ON n.partner_id = c.partner_id AND n.company_id = c.company_id
 """
+
+# The profile columns the engine computes, in the one order every part of the
+# upsert uses (insert, compare, update); a new figure is one more name here
+# and one more value named after it in the `profile` CTE.
+COMPUTED_COLUMNS = [*ENGINE_FIELDS, "loyalty_tier_id", "advocacy_stage"]
+# What a user sets, as a new profile starts.
+NEW_PROFILE_USER_COLUMNS = [
+    "loyalty_tier_locked",
+    "advocacy_stage_manual",
+    "reference_consent",
+    "opportunity_level",
+]
+
+
+def profile_query_parts():
+    """The SQL pieces of PROFILE_QUERY built from COMPUTED_COLUMNS."""
+
+    def names(template):
+        return SQL(", ").join(
+            SQL(template, *[SQL.identifier(column)] * template.count("%s"))
+            for column in COMPUTED_COLUMNS
+        )
+
+    return {
+        "columns": names("%s"),
+        "old_values": SQL(", ").join(
+            SQL("old.%s AS %s", SQL.identifier(column), SQL.identifier(f"old_{column}"))
+            for column in COMPUTED_COLUMNS
+        ),
+        "new_values": names("n.%s"),
+        "old_tuple": SQL(", ").join(
+            SQL("n.%s", SQL.identifier(f"old_{column}")) for column in COMPUTED_COLUMNS
+        ),
+        "update_set": names("%s = EXCLUDED.%s"),
+        "user_columns": SQL(", ").join(
+            SQL.identifier(column) for column in NEW_PROFILE_USER_COLUMNS
+        ),
+        "user_defaults": SQL(", ").join(
+            SQL("%s", PROFILE_DEFAULTS[column]) for column in NEW_PROFILE_USER_COLUMNS
+        ),
+    }
+
 
 KEY_ACCOUNT_QUERY = """
 WITH ranked AS (

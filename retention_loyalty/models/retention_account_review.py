@@ -68,13 +68,17 @@ class RetentionAccountReview(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
 
-    @api.depends("partner_id", "date")
+    @api.depends("partner_id", "date", "user_id")
     def _compute_name(self):
+        # A stored name: in the reviewer's language (else the company's), not
+        # in whoever's session happened to save it (a cron writes US dates).
         for review in self:
-            review.name = self.env._(
+            lang = review.user_id.lang or review.company_id.partner_id.lang or self.env.lang
+            env = self.with_context(lang=lang).env
+            review.name = env._(
                 "Review of %(customer)s, %(date)s",
                 customer=review.partner_id.display_name or "?",
-                date=format_date(self.env, review.date) if review.date else "",
+                date=format_date(env, review.date, lang_code=lang) if review.date else "",
             )
 
     @api.depends("partner_id", "company_id")
@@ -144,10 +148,10 @@ class RetentionAccountReview(models.Model):
             )
         )
         for review in self:
-            activities = followups.filtered(lambda f, r=review: f.partner_id == r.partner_id)
-            activities.activity_id.with_env(self.env).with_context(
-                retention_review_done=True
-            ).action_feedback(
+            done = followups.filtered(lambda f, r=review: f.partner_id == r.partner_id)
+            # Marked done by this review first: the activity done is not a second review.
+            done._mark_activities(done.activity_id, "done")
+            done.activity_id.with_env(self.env).action_feedback(
                 feedback=Markup("<p>%s</p>") % review._get_html_link(), attachment_ids=None
             )
         # Schedule the next review now rather than at the next cron run.

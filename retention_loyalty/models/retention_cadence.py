@@ -1,7 +1,5 @@
 import ast
 
-from markupsafe import Markup
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
@@ -15,26 +13,6 @@ TRIGGERS = [
     ("inactivity", "Customer inactive"),
     ("tier_changed", "Loyalty tier changed"),
 ]
-# The document each trigger comes from (the "source" of a follow-up).
-TRIGGER_SOURCE = {
-    "sale_confirmed": "sale.order",
-    "order_date": "sale.order",
-    "lead_won": "crm.lead",
-    "review": "res.partner",
-    "detractor": "retention.feedback",
-    "complaint_resolved": "retention.complaint",
-    "inactivity": "res.partner",
-    "tier_changed": "retention.tier.history",
-}
-# Triggers that last (a review due, a customer inactive): their steps may repeat
-# after the anchor date for as long as the trigger holds. The others happen once.
-LASTING_TRIGGERS = {"review", "inactivity"}
-# Triggers whose anchor is the event itself: nothing can happen before it.
-EVENT_TRIGGERS = {"sale_confirmed", "lead_won", "detractor", "tier_changed", "complaint_resolved"}
-# Sources whose activities may go on the document itself.
-DOCUMENT_TARGETS = ("sale.order", "crm.lead", "retention.complaint")
-PREVIEW_DAYS = 30
-PREVIEW_ROWS = 100
 
 
 class RetentionCadence(models.Model):
@@ -49,6 +27,9 @@ class RetentionCadence(models.Model):
     plan_id = fields.Many2one(
         "mail.activity.plan", "Activity Plan", required=True, ondelete="cascade", auto_join=True
     )
+    # The plan's name is not translatable in Odoo: the rule's title is, and
+    # follows it in English (see the steps' texts).
+    title = fields.Char("Rule Name", translate=True)
     sequence = fields.Integer(default=10)
     trigger = fields.Selection(
         TRIGGERS, required=True, default="sale_confirmed", help="What starts the follow-ups."
@@ -97,6 +78,11 @@ class RetentionCadence(models.Model):
         "Preview", compute="_compute_preview_html", sanitize=False, readonly=True
     )
 
+    @api.depends("title", "name")
+    def _compute_display_name(self):
+        for cadence in self:
+            cadence.display_name = cadence.title or cadence.name
+
     def _compute_followup_count(self):
         counts = dict(
             self.env["retention.followup"]._read_group(
@@ -106,54 +92,6 @@ class RetentionCadence(models.Model):
         for cadence in self:
             cadence.followup_count = counts.get(cadence, 0)
 
-    @api.depends(
-        "trigger",
-        "anchor_field",
-        "tier_change",
-        "inactivity_days",
-        "partner_domain",
-        "template_ids",
-    )
-    def _compute_preview_html(self):
-        for cadence in self:
-            if not cadence.id or not isinstance(cadence.id, int):
-                cadence.preview_html = Markup("<p class='text-muted'>%s</p>") % self.env._(
-                    "Save the rule to see the activities it would create."
-                )
-                continue
-            cadence.preview_html = cadence._render_preview(cadence._preview_rows())
-
-    def _render_preview(self, preview):
-        rows, total = preview
-        if not rows:
-            return Markup("<p class='text-muted'>%s</p>") % self.env._(
-                "No activity to create in the next %(days)s days.", days=PREVIEW_DAYS
-            )
-        header = Markup("<p>%s</p>") % self.env._(
-            "%(count)s activities in the next %(days)s days%(shown)s.",
-            count=total,
-            days=PREVIEW_DAYS,
-            shown=self.env._(" (first %s shown)", len(rows)) if total > len(rows) else "",
-        )
-        head = Markup("").join(
-            Markup("<th>%s</th>") % label
-            for label in (
-                self.env._("Date"),
-                self.env._("Customer"),
-                self.env._("Activity"),
-                self.env._("Assigned To"),
-                self.env._("Source"),
-            )
-        )
-        body = Markup("").join(
-            Markup("<tr>%s</tr>") % Markup("").join(Markup("<td>%s</td>") % cell for cell in row)
-            for row in rows
-        )
-        return header + Markup(
-            "<table class='table table-sm o_retention_preview'><thead><tr>%s</tr></thead>"
-            "<tbody>%s</tbody></table>"
-        ) % (head, body)
-
     @api.onchange("trigger", "target")
     def _onchange_trigger_target(self):
         self.res_model = self._target_model(self.trigger, self.target)
@@ -161,15 +99,12 @@ class RetentionCadence(models.Model):
     @api.constrains("trigger", "target", "partner_domain")
     def _check_rule(self):
         for cadence in self:
-            if (
-                cadence.target == "document"
-                and TRIGGER_SOURCE[cadence.trigger] not in DOCUMENT_TARGETS
-            ):
+            if cadence.target == "document" and not cadence._trigger_traits()["on_document"]:
                 raise ValidationError(
                     self.env._(
                         "Rule “%(rule)s”: a “%(trigger)s” trigger has no order or opportunity "
                         "to put activities on: put them on the customer.",
-                        rule=cadence.name,
+                        rule=cadence.display_name,
                         trigger=cadence._trigger_label(),
                     )
                 )
@@ -180,7 +115,7 @@ class RetentionCadence(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Rule “%(rule)s”: the customer filter is not valid (%(error)s).",
-                        rule=cadence.name,
+                        rule=cadence.display_name,
                         error=error,
                     )
                 ) from error
@@ -189,28 +124,29 @@ class RetentionCadence(models.Model):
     def _check_steps(self):
         """Refuse steps that could never run, or would never end."""
         for cadence in self:
+            traits = cadence._trigger_traits()
             for step in cadence.template_ids:
                 label = step.summary or step.activity_type_id.name
                 before = step.delay_from == "before_plan_date"
-                if before and step.delay_count and cadence.trigger in EVENT_TRIGGERS:
+                if before and step.delay_count and traits["event"]:
                     raise ValidationError(
                         self.env._(
                             "Rule “%(rule)s”, step “%(step)s”: nothing can happen before "
                             "“%(trigger)s”, which is the anchor date itself: schedule the "
                             "step after it.",
-                            rule=cadence.name,
+                            rule=cadence.display_name,
                             step=label,
                             trigger=cadence._trigger_label(),
                         )
                     )
-                if step.repeat_interval and not before and cadence.trigger not in LASTING_TRIGGERS:
+                if step.repeat_interval and not before and not traits["lasting"]:
                     raise ValidationError(
                         self.env._(
                             "Rule “%(rule)s”, step “%(step)s” repeats after the anchor date "
                             "with no end: “%(trigger)s” happens once. Repeat a step before "
                             "the anchor date (it stops there), or use a lasting trigger "
                             "(account review, inactivity).",
-                            rule=cadence.name,
+                            rule=cadence.display_name,
                             step=label,
                             trigger=cadence._trigger_label(),
                         )
@@ -222,7 +158,7 @@ class RetentionCadence(models.Model):
     @api.model
     def _target_model(self, trigger, target):
         if target == "document":
-            return TRIGGER_SOURCE.get(trigger) or "res.partner"
+            return self._trigger_traits(trigger)["source"]
         return "res.partner"
 
     # A rule's plan and steps are written as superuser once the user's rights on
@@ -259,9 +195,9 @@ class RetentionCadence(models.Model):
             )
             self.browse()._check_rule_values(vals, model)
             vals["res_model"] = model
-        cadences = super(RetentionCadence, self.sudo().with_context(retention_cadence=True)).create(
-            vals_list
-        )
+            self._default_step_responsible(vals)
+            self._sync_title(vals, creating=True)
+        cadences = super(RetentionCadence, self.sudo()).create(vals_list)
         cadences = cadences.with_env(self.env)
         cadences.check_access("create")
         return cadences
@@ -276,7 +212,9 @@ class RetentionCadence(models.Model):
                     vals.get("trigger", cadence.trigger), vals.get("target", cadence.target)
                 ),
             )
-        cadences = self.sudo().with_context(retention_cadence=True)
+        self._default_step_responsible(vals)
+        self._sync_title(vals)
+        cadences = self.sudo()
         if {"trigger", "target"} & vals.keys():
             for cadence in cadences:
                 super(RetentionCadence, cadence).write(
@@ -294,6 +232,26 @@ class RetentionCadence(models.Model):
         self.check_access("write")
         return result
 
+    @api.model
+    def _sync_title(self, vals, creating=False):
+        """The plan's name is the English (or only) text of the rule's title."""
+        if "name" in vals and "title" not in vals:
+            vals["title"] = vals["name"]
+        elif (
+            "title" in vals
+            and "name" not in vals
+            and (creating or (self.env.lang or "en_US") == "en_US")
+        ):
+            vals["name"] = vals["title"]
+
+    @api.model
+    def _default_step_responsible(self, vals):
+        """Nobody launches a cadence by hand: a new step is the salesperson's
+        unless it says otherwise ("ask at launch" would mean nobody)."""
+        for command in vals.get("template_ids", ()):
+            if command[0] == Command.CREATE:
+                command[2].setdefault("responsible_type", "retention_salesperson")
+
     def unlink(self):
         self.check_access("unlink")
         plans = self.sudo().plan_id
@@ -306,6 +264,7 @@ class RetentionCadence(models.Model):
         vals_list = super().copy_data(default=default)
         for cadence, vals in zip(self, vals_list, strict=True):
             vals.setdefault("name", self.env._("%s (copy)", cadence.name))
+            vals["title"] = self.env._("%s (copy)", cadence.display_name)
         return vals_list
 
     def action_view_followups(self):
@@ -321,7 +280,5 @@ class RetentionCadence(models.Model):
         self.check_access("write")
         active = self.filtered("active")
         if active:
-            self.browse().with_context(retention_no_commit=True)._cron_schedule_followups(
-                cadences=active
-            )
+            self.browse()._cron_schedule_followups(cadences=active, commit=False)
         return True

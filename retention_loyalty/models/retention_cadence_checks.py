@@ -11,7 +11,7 @@ from odoo import Command, api, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
 
-from .retention_cadence_schedule import PLACEHOLDER
+from .retention_cadence_steps import PLACEHOLDER
 
 MAX_INACTIVITY_DAYS = 3650
 MAX_PATH_DEPTH = 5  # field hops in a filter condition or a note placeholder

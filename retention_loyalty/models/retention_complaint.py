@@ -7,7 +7,6 @@ from odoo.tools import html2plaintext
 
 from .retention_feedback import check_effort_score, check_past_date
 
-DEFAULT_TARGET_HOURS = 48
 COMPLAINT_STATES = [
     ("new", "New"),
     ("in_progress", "In Progress"),
@@ -154,11 +153,7 @@ class RetentionComplaint(models.Model):
 
     @api.model
     def _target_hours(self):
-        return int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("retention_loyalty.complaint_target_hours", DEFAULT_TARGET_HOURS)
-        )
+        return self.env["retention.engine"]._setting("complaint_target_hours")
 
     @api.constrains("effort_score")
     def _check_effort_score(self):

@@ -46,6 +46,24 @@ CUSTOMER_OWNED = frozenset({"partner_id", "date", "score", "effort_score", "comm
 NPS_POINTS = {"detractor": -100, "passive": 0, "promoter": 100}
 
 
+def nps_category_sql(score, customer_min, promoter_min):
+    """SQL: the NPS bucket of a score (NULL stays NULL). The one definition of
+    the buckets, with `nps_category_of` below, its Python twin."""
+    return SQL(
+        "CASE WHEN %(score)s IS NULL THEN NULL WHEN %(score)s >= %(promoter)s THEN 'promoter' "
+        "WHEN %(score)s >= %(customer)s THEN 'passive' ELSE 'detractor' END",
+        score=score,
+        promoter=promoter_min,
+        customer=customer_min,
+    )
+
+
+def nps_category_of(score, customer_min, promoter_min):
+    if score >= promoter_min:
+        return "promoter"
+    return "passive" if score >= customer_min else "detractor"
+
+
 class RetentionFeedback(models.Model):
     _name = "retention.feedback"
     _description = "Customer Feedback"
@@ -124,32 +142,27 @@ class RetentionFeedback(models.Model):
 
     @api.depends("score")
     def _compute_nps(self):
-        customer_min, promoter_min = self.env["res.partner"]._retention_score_thresholds()
+        customer_min, promoter_min = self.env["retention.engine"]._score_thresholds()
         for feedback in self:
-            if feedback.score >= promoter_min:
-                feedback.nps_category = "promoter"
-            elif feedback.score >= customer_min:
-                feedback.nps_category = "passive"
-            else:
-                feedback.nps_category = "detractor"
+            feedback.nps_category = nps_category_of(feedback.score, customer_min, promoter_min)
             feedback.nps_points = NPS_POINTS[feedback.nps_category]
 
     @api.model
     def _recompute_nps_categories(self):
         """After the thresholds changed in Settings: one statement for all answers."""
         self.flush_model()
-        customer_min, promoter_min = self.env["res.partner"]._retention_score_thresholds()
+        customer_min, promoter_min = self.env["retention.engine"]._score_thresholds()
+        category = nps_category_sql(SQL("score"), customer_min, promoter_min)
         self.env.cr.execute(
             SQL(
-                """UPDATE retention_feedback
-                      SET nps_category = CASE WHEN score >= %(promoter)s THEN 'promoter'
-                                              WHEN score >= %(customer)s THEN 'passive'
-                                              ELSE 'detractor' END,
-                          nps_points = CASE WHEN score >= %(promoter)s THEN 100
-                                            WHEN score >= %(customer)s THEN 0
-                                            ELSE -100 END""",
-                promoter=promoter_min,
-                customer=customer_min,
+                """UPDATE retention_feedback SET nps_category = c.category,
+                          nps_points = CASE c.category WHEN 'promoter' THEN %(promoter)s
+                                                       WHEN 'passive' THEN %(passive)s
+                                                       ELSE %(detractor)s END
+                     FROM (SELECT id, %(category)s AS category FROM retention_feedback) c
+                    WHERE c.id = retention_feedback.id""",
+                category=category,
+                **NPS_POINTS,
             )
         )
         self.invalidate_model(["nps_category", "nps_points"])
@@ -206,9 +219,4 @@ class RetentionFeedback(models.Model):
 
     def action_open_source(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
+        return self.env["retention.engine"]._open_document(self.res_model, self.res_id)

@@ -6,8 +6,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv.expression import OR
 from odoo.tools import SQL, format_date
 
-DEFAULT_VALID_DAYS = 14
-DEFAULT_QUIET_DAYS = 30
 # A second click within this window changes the answer instead of adding one.
 UPDATE_WINDOW = timedelta(hours=24)
 MAX_SUBMISSIONS = 10
@@ -133,10 +131,10 @@ class RetentionFeedbackRequest(models.Model):
 
     @api.model
     def _params(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
+        settings = self.env["retention.engine"]._settings()
         return {
-            "valid_days": int(get("retention_loyalty.feedback_valid_days", DEFAULT_VALID_DAYS)),
-            "quiet_days": int(get("retention_loyalty.feedback_quiet_days", DEFAULT_QUIET_DAYS)),
+            "valid_days": settings["feedback_valid_days"],
+            "quiet_days": settings["feedback_quiet_days"],
         }
 
     @api.model

@@ -97,9 +97,4 @@ class RetentionFollowup(models.Model):
 
     def action_open_source(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
+        return self.env["retention.engine"]._open_document(self.res_model, self.res_id)

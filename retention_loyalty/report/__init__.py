@@ -1,3 +1,4 @@
+from . import retention_report
 from . import retention_nps_report
 from . import retention_loyalty_matrix
 from . import retention_churn_report

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 COMPLIANCE = [
@@ -15,8 +15,20 @@ class RetentionComplianceReport(models.Model):
 
     _name = "retention.compliance.report"
     _description = "Cadence Compliance"
+    _inherit = "retention.report"
     _auto = False
     _order = "date_deadline desc"
+    _depends = {
+        "retention.followup": [
+            "user_id",
+            "cadence_id",
+            "partner_id",
+            "date_deadline",
+            "date_done",
+            "state",
+            "company_id",
+        ],
+    }
 
     user_id = fields.Many2one("res.users", "Rep", readonly=True)
     cadence_id = fields.Many2one("retention.cadence", "Rule", readonly=True)
@@ -31,29 +43,25 @@ class RetentionComplianceReport(models.Model):
     days_late = fields.Integer(readonly=True, aggregator="avg")
     company_id = fields.Many2one("res.company", readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE OR REPLACE VIEW %s AS (
-                   SELECT f.id, 1 AS followup_count, f.user_id, f.cadence_id, f.partner_id,
-                          f.date_deadline,
-                          f.date_done, f.company_id,
-                          CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline
-                                    THEN 'on_time'
-                               WHEN f.state = 'done' THEN 'late'
-                               WHEN f.date_deadline < CURRENT_DATE THEN 'overdue'
-                               ELSE 'planned' END AS compliance,
-                          -- Only what is done or due counts: planned ones are neither.
-                          CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline THEN 100
-                               WHEN f.state = 'done' OR f.date_deadline < CURRENT_DATE THEN 0
-                          END AS on_time,
-                          CASE WHEN f.state = 'done' THEN GREATEST(0, f.date_done - f.date_deadline)
-                               WHEN f.date_deadline < CURRENT_DATE
-                                   THEN CURRENT_DATE - f.date_deadline
-                          END AS days_late
-                     FROM retention_followup f
-                    WHERE f.state <> 'cancelled')""",
-                SQL.identifier(self._table),
-            )
+    def _select(self):
+        return SQL(
+            """f.id, 1 AS followup_count, f.user_id, f.cadence_id, f.partner_id,
+               f.date_deadline, f.date_done, f.company_id,
+               CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline THEN 'on_time'
+                    WHEN f.state = 'done' THEN 'late'
+                    WHEN f.date_deadline < CURRENT_DATE THEN 'overdue'
+                    ELSE 'planned' END AS compliance,
+               -- Only what is done or due counts: planned ones are neither.
+               CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline THEN 100
+                    WHEN f.state = 'done' OR f.date_deadline < CURRENT_DATE THEN 0
+               END AS on_time,
+               CASE WHEN f.state = 'done' THEN GREATEST(0, f.date_done - f.date_deadline)
+                    WHEN f.date_deadline < CURRENT_DATE THEN CURRENT_DATE - f.date_deadline
+               END AS days_late"""
         )
+
+    def _from(self):
+        return SQL("retention_followup f")
+
+    def _where(self):
+        return SQL("f.state <> 'cancelled'")

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.retention_feedback import NPS_CATEGORIES
@@ -19,8 +19,22 @@ class RetentionLoyaltyMatrix(models.Model):
 
     _name = "retention.loyalty.matrix"
     _description = "Loyalty Matrix"
+    _inherit = "retention.report"
     _auto = False
     _order = "revenue desc"
+    _depends = {
+        "retention.profile": [
+            "partner_id",
+            "company_id",
+            "loyalty_tier_id",
+            "loyalty_order_count",
+            "nps_category",
+            "loyalty_revenue",
+            "first_order_date",
+            "last_feedback_date",
+        ],
+        "res.partner": ["active", "user_id"],
+    }
 
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
@@ -39,24 +53,24 @@ class RetentionLoyaltyMatrix(models.Model):
     revenue = fields.Float("Revenue (window)", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE OR REPLACE VIEW %s AS (
-                   SELECT pr.id, pr.partner_id, p.user_id, pr.loyalty_tier_id AS tier_id,
-                          CASE WHEN COALESCE(pr.loyalty_order_count, 0) = 0 THEN '0_none'
-                               WHEN pr.loyalty_order_count = 1 THEN '1_once'
-                               WHEN pr.loyalty_order_count <= 5 THEN '2_repeat'
-                               ELSE '3_frequent' END AS buying,
-                          COALESCE(pr.nps_category, 'unknown') AS satisfaction,
-                          COALESCE(pr.loyalty_order_count, 0) > 1
-                              AND pr.nps_category IN ('passive', 'detractor') AS is_vulnerable,
-                          1 AS customer_count, COALESCE(pr.loyalty_order_count, 0) AS order_count,
-                          COALESCE(pr.loyalty_revenue, 0) AS revenue, pr.company_id
-                     FROM retention_profile pr JOIN res_partner p ON p.id = pr.partner_id
-                    WHERE p.active AND (pr.first_order_date IS NOT NULL
-                                        OR pr.last_feedback_date IS NOT NULL))""",
-                SQL.identifier(self._table),
-            )
+    def _select(self):
+        return SQL(
+            """pr.id, pr.partner_id, p.user_id, pr.loyalty_tier_id AS tier_id,
+               CASE WHEN COALESCE(pr.loyalty_order_count, 0) = 0 THEN '0_none'
+                    WHEN pr.loyalty_order_count = 1 THEN '1_once'
+                    WHEN pr.loyalty_order_count <= 5 THEN '2_repeat'
+                    ELSE '3_frequent' END AS buying,
+               COALESCE(pr.nps_category, 'unknown') AS satisfaction,
+               COALESCE(pr.loyalty_order_count, 0) > 1
+                   AND pr.nps_category IN ('passive', 'detractor') AS is_vulnerable,
+               1 AS customer_count, COALESCE(pr.loyalty_order_count, 0) AS order_count,
+               COALESCE(pr.loyalty_revenue, 0) AS revenue, pr.company_id"""
+        )
+
+    def _from(self):
+        return SQL("retention_profile pr JOIN res_partner p ON p.id = pr.partner_id")
+
+    def _where(self):
+        return SQL(
+            "p.active AND (pr.first_order_date IS NOT NULL OR pr.last_feedback_date IS NOT NULL)"
         )

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.retention_feedback import NPS_CATEGORIES
@@ -10,8 +10,23 @@ class RetentionNpsReport(models.Model):
 
     _name = "retention.nps.report"
     _description = "NPS Analysis"
+    _inherit = "retention.report"
     _auto = False
     _order = "date desc"
+    _depends = {
+        "retention.feedback": [
+            "date",
+            "commercial_partner_id",
+            "channel",
+            "nps_category",
+            "nps_points",
+            "score",
+            "effort_score",
+            "company_id",
+        ],
+        "res.partner": ["user_id", "country_id"],
+        "retention.profile": ["partner_id", "company_id", "loyalty_tier_id"],
+    }
 
     date = fields.Date(readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
@@ -25,19 +40,18 @@ class RetentionNpsReport(models.Model):
     effort_score = fields.Float("Customer Effort", readonly=True, aggregator="avg")
     company_id = fields.Many2one("res.company", readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE OR REPLACE VIEW %s AS (
-                   SELECT f.id, f.date, f.commercial_partner_id AS partner_id,
-                          p.user_id, pr.loyalty_tier_id AS tier_id, p.country_id, f.channel,
-                          f.nps_category, f.nps_points AS nps, f.score,
-                          NULLIF(f.effort_score, 0) AS effort_score, f.company_id
-                     FROM retention_feedback f
-                     JOIN res_partner p ON p.id = f.commercial_partner_id
-                LEFT JOIN retention_profile pr ON pr.partner_id = f.commercial_partner_id
-                                              AND pr.company_id = f.company_id)""",
-                SQL.identifier(self._table),
-            )
+    def _select(self):
+        return SQL(
+            """f.id, f.date, f.commercial_partner_id AS partner_id, p.user_id,
+               pr.loyalty_tier_id AS tier_id, p.country_id, f.channel, f.nps_category,
+               f.nps_points AS nps, f.score, NULLIF(f.effort_score, 0) AS effort_score,
+               f.company_id"""
+        )
+
+    def _from(self):
+        return SQL(
+            """retention_feedback f
+               JOIN res_partner p ON p.id = f.commercial_partner_id
+          LEFT JOIN retention_profile pr ON pr.partner_id = f.commercial_partner_id
+                                        AND pr.company_id = f.company_id"""
         )

@@ -13,3 +13,4 @@ from . import test_feedback_request
 from . import test_reports
 from . import test_access_matrix
 from . import test_translations
+from . import test_cadence_platform

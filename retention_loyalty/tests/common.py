@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests.common import TransactionCase
 
-from ..models.res_partner_loyalty import DEFAULTS
+from ..models.retention_engine import SETTINGS
 
 
 class RetentionCase(TransactionCase):
@@ -24,7 +24,7 @@ class RetentionCase(TransactionCase):
         cls.gold = cls.env.ref("retention_loyalty.tier_gold")
         cls.platinum = cls.env.ref("retention_loyalty.tier_platinum")
         # The shipped settings, whatever the database holds.
-        for key, value in DEFAULTS.items():
+        for key, value in SETTINGS.items():
             cls.env["ir.config_parameter"].set_param(f"retention_loyalty.{key}", value)
         # Only the shipped ladder: demo or user tiers must not change the outcome.
         cls.env["retention.tier"].search(

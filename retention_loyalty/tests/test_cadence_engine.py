@@ -7,7 +7,7 @@ from odoo import Command
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from ..models.retention_cadence_schedule import RetentionCadence
+from ..models.retention_cadence_steps import RetentionCadence
 from .test_cadence import DAY248, CadenceCase
 
 
@@ -22,14 +22,14 @@ class TestCadenceEngine(CadenceCase):
         todo = rule._new_occurrences()
         self.assertEqual(len(todo), 10)
         self.assertEqual(rule._create_followups(todo[:4]), 4)
-        original = RetentionCadence._create_activities
+        original = RetentionCadence._step_activity
 
         def crash(self, followups):
             original(self, followups[:1])
             raise RuntimeError("worker killed")
 
         with (
-            patch.object(RetentionCadence, "_create_activities", crash),
+            patch.object(RetentionCadence, "_step_activity", crash),
             self.assertRaises(RuntimeError),
         ):
             rule._create_followups(todo[4:8])
@@ -69,7 +69,7 @@ class TestCadenceEngine(CadenceCase):
         few = [self._sell(self._customer(f"Few {i}", user_id=self.rep.id), 100) for i in range(3)]
         self.env.flush_all()
         self.env.invalidate_all()  # the same cold record cache under both test runners
-        with self.assertQueryCount(__system__=26):
+        with self.assertQueryCount(__system__=27):
             self.assertEqual(rule._cron_schedule_followups(rule), 6)
         many = [
             self._sell(self._customer(f"Many {i}", user_id=self.rep.id), 100) for i in range(30)
@@ -77,7 +77,7 @@ class TestCadenceEngine(CadenceCase):
         # Ten times the orders, no more queries.
         self.env.flush_all()
         self.env.invalidate_all()  # the same cold record cache under both test runners
-        with self.assertQueryCount(__system__=26):
+        with self.assertQueryCount(__system__=27):
             self.assertEqual(rule._cron_schedule_followups(rule), 60)
         self.assertEqual(len(self._activities(few[0])) + len(self._activities(many[-1])), 4)
         # Nothing new: a rerun only looks.

@@ -1,0 +1,266 @@
+"""Writers: the ledger insert, then what each step kind does with its new
+follow-ups. A step kind `x` is a value of the step's `retention_action`
+selection and a method `_step_x(followups)` (optionally `_step_x_traits()`),
+found by name as the triggers are; another addon adds one the same way.
+
+Activities go through `mail.activity.create`, in batches and quietly, so
+whatever another addon adds there (a team, a company's own rules) applies to
+the engine's activities too."""
+
+import re
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+QUIET = {
+    "mail_activity_quick_update": True,  # no "you have been assigned" e-mail per activity
+    "mail_auto_subscribe_no_notify": True,
+    "tracking_disable": True,
+}
+DEFAULT_STEP_TRAITS = {
+    # Created ahead (within the scheduling horizon) rather than on its day.
+    "ahead": True,
+}
+PLACEHOLDER = re.compile(r"\{\{\s*object((?:\.\w+)+)\s*\}\}")
+
+
+def fill_placeholders(note, record):
+    """{{ object.partner_id.name }} -> the value of that field path, escaped.
+    Only field names are followed: no method call, no code (notes are written
+    by retention admins, not by template editors)."""
+
+    def value(match):
+        current = record
+        for name in match.group(1).split(".")[1:]:
+            field = current._fields.get(name) if isinstance(current, models.BaseModel) else None
+            # Restricted fields and lists of records stay unrendered.
+            if not field or field.groups or field.type in ("one2many", "many2many"):
+                return match.group(0)
+            current = current[:1][name]
+        if isinstance(current, models.BaseModel):
+            current = ", ".join(current.mapped("display_name"))
+        return escape("" if current is False or current is None else str(current))
+
+    return Markup(PLACEHOLDER.sub(value, str(note)))
+
+
+class RetentionCadence(models.Model):
+    _inherit = "retention.cadence"
+
+    def _step_kind_traits(self, kind):
+        method = getattr(self, f"_step_{kind}_traits", None)
+        return {**DEFAULT_STEP_TRAITS, **(method() if method else {})}
+
+    def _create_followups(self, occurrences):
+        """Insert these follow-ups in the ledger, then hand them to their
+        step kinds; return how many. ON CONFLICT: another run inserted the same
+        ones first, they are skipped."""
+        self.ensure_one()
+        if not occurrences:
+            return 0
+        columns = list(zip(*occurrences, strict=True))
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO retention_followup (cadence_id, step_id, partner_id, res_model,
+                                                  res_id, cycle, occurrence, date_deadline,
+                                                  state, company_id, create_uid, write_uid,
+                                                  create_date, write_date)
+                   SELECT %(cadence)s, v.step_id, v.partner_id, v.res_model, v.res_id, v.cycle,
+                          v.occurrence, v.date_deadline, 'planned',
+                          COALESCE(v.company_id, %(company)s), %(uid)s, %(uid)s,
+                          now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(steps)s::int[], %(partners)s::int[], %(models)s::varchar[],
+                                 %(res_ids)s::int[], %(cycles)s::date[], %(occurrences)s::int[],
+                                 %(dates)s::date[], %(companies)s::int[])
+                          AS v(step_id, partner_id, res_model, res_id, cycle, occurrence,
+                               date_deadline, company_id)
+                   ON CONFLICT DO NOTHING
+                   RETURNING id""",
+                cadence=self.id,
+                company=self.company_id.id or None,
+                uid=self.env.uid,
+                steps=list(columns[0]),
+                partners=list(columns[1]),
+                models=list(columns[2]),
+                res_ids=list(columns[3]),
+                cycles=list(columns[4]),
+                occurrences=list(columns[5]),
+                dates=list(columns[6]),
+                companies=list(columns[7]),
+            )
+        )
+        followups = self.env["retention.followup"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        if self._trigger_traits()["one_open_per_customer"]:
+            followups -= self._join_open_followups(followups)
+        for kind, kind_followups in followups.grouped(lambda f: f.step_id.retention_action).items():
+            method = getattr(self, f"_step_{kind}", None)
+            if method is None:
+                raise UserError(
+                    self.env._(
+                        "Rule “%(rule)s”: no addon handles steps of kind “%(kind)s”.",
+                        rule=self.display_name,
+                        kind=kind,
+                    )
+                )
+            method(kind_followups)
+        return len(followups)
+
+    def _join_open_followups(self, followups):
+        """New follow-ups whose customer already has this step open (or gets
+        it earlier in this batch) are closed as joined: the ledger keeps them,
+        so they are never created again, and the rep has one call to make."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_followup f SET state = 'cancelled'
+                    WHERE f.id = ANY(%(new)s) AND EXISTS (
+                          SELECT 1 FROM retention_followup o
+                           WHERE o.cadence_id = f.cadence_id AND o.step_id = f.step_id
+                             AND o.partner_id = f.partner_id AND o.state = 'planned'
+                             AND o.company_id IS NOT DISTINCT FROM f.company_id
+                             AND (o.activity_id IS NOT NULL
+                                  OR (o.id = ANY(%(new)s) AND o.id < f.id)))
+                RETURNING f.id""",
+                new=followups.ids,
+            )
+        )
+        joined = followups.browse([row[0] for row in self.env.cr.fetchall()])
+        joined.invalidate_recordset(["state"])
+        return joined
+
+    # -- step kind: e-mail a feedback request ---------------------------------
+
+    def _step_feedback_request_traits(self):
+        return {"ahead": False}
+
+    def _step_feedback_request(self, followups):
+        """E-mail the customer (skipped if asked recently)."""
+        sources = followups._sources()
+        partners = followups.partner_id.browse([f.partner_id.id for f in followups])
+        sent, _skipped = self.env["retention.feedback.request"]._send_to(
+            partners, [sources.get((f.res_model, f.res_id)) for f in followups]
+        )
+        by_partner = {request.commercial_partner_id.id: request.id for request in sent}
+        done = [
+            (f.id, by_partner.pop(f.partner_id.id))
+            for f in followups
+            if f.partner_id.id in by_partner
+        ]
+        skipped = list(set(followups.ids) - {followup_id for followup_id, _request in done})
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_followup f
+                      SET state = CASE WHEN v.request_id IS NULL THEN 'cancelled' ELSE 'done' END,
+                          date_done = CASE WHEN v.request_id IS NULL THEN NULL ELSE %s::date END,
+                          feedback_request_id = v.request_id
+                     FROM unnest(%s::int[], %s::int[]) AS v(id, request_id)
+                    WHERE f.id = v.id""",
+                fields.Date.context_today(self),
+                [followup_id for followup_id, _request in done] + skipped,
+                [request_id for _followup, request_id in done] + [None] * len(skipped),
+            )
+        )
+        followups.invalidate_recordset(["state", "date_done", "feedback_request_id"])
+
+    # -- step kind: schedule an activity --------------------------------------
+
+    def _step_activity(self, followups):
+        """One mail.activity per follow-up, through mail.activity.create (one
+        call per batch), in its assignee's language."""
+        self.ensure_one()
+        on_customer = self.res_model == "res.partner"
+        sources = followups._sources()
+        engine = self.env["retention.engine"]
+        targets = self.env[self.res_model].browse(
+            followups.partner_id.ids if on_customer else [f.res_id for f in followups]
+        )
+        # Read the documents in one batch: create reads their names (and
+        # mail.thread fields) one document at a time otherwise.
+        targets.mapped("display_name")
+        followups.partner_id.user_id.mapped("lang")
+        assigned = {}
+        for followup in followups:
+            source = sources.get((followup.res_model, followup.res_id))
+            assigned[followup] = (
+                followup.step_id._retention_responsible(
+                    followup.partner_id.user_id,
+                    engine._user_of(source) if source else self.env["res.users"],
+                    self.fallback_user_id,
+                )
+                or self.env.user
+            )
+        texts = self._step_texts(followups, assigned, on_customer, sources)
+        model_id = self.env["ir.model"]._get_id(self.res_model)
+        vals_list = []
+        for followup in followups:
+            summary, note = texts[followup.id]
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": followup.partner_id.id if on_customer else followup.res_id,
+                    "activity_type_id": followup.step_id.activity_type_id.id,
+                    "summary": summary,
+                    "note": note,
+                    "date_deadline": followup.date_deadline,
+                    "user_id": assigned[followup].id,
+                    "automated": True,
+                }
+            )
+        activities = self.env["mail.activity"].with_context(**QUIET).create(vals_list)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_followup f SET activity_id = v.activity_id, user_id = v.user_id
+                     FROM unnest(%s::int[], %s::int[], %s::int[]) AS v(id, activity_id, user_id)
+                    WHERE f.id = v.id""",
+                followups.ids,
+                activities.ids,
+                [assigned[f].id for f in followups],
+            )
+        )
+        followups.invalidate_recordset(["activity_id", "user_id"])
+
+    def _step_note(self, step, lang):
+        """The step's note in `lang`: its own translation, else the activity
+        type's default note (which Odoo copies, in English, into steps that
+        have no note of their own), else Odoo's note."""
+        translated = step.with_context(lang=lang)
+        if translated.retention_note:
+            return translated.retention_note
+        activity_type = step.activity_type_id
+        if step.note and step.note == activity_type.with_context(lang="en_US").default_note:
+            return activity_type.with_context(lang=lang).default_note
+        return step.note or ""
+
+    def _step_texts(self, followups, assigned, on_customer, sources):
+        """{follow-up id: (summary, note)} in each assignee's language: the
+        step's translated texts, the note sanitized as mail.activity would and
+        its {{ object.field }} placeholders filled in from the record the
+        activity is on; on the customer, with a link to the source document."""
+        sanitize = self.env["mail.activity"]._fields["note"].convert_to_column
+        texts = {}
+        groups = defaultdict(lambda: self.env["retention.followup"])
+        for followup in followups:
+            lang = assigned[followup].lang or self.env.lang or "en_US"
+            groups[followup.step_id, lang] |= followup
+        for (step, lang), group in groups.items():
+            translated = step.with_context(lang=lang)
+            env = self.with_context(lang=lang).env
+            summary = translated.retention_summary or step.summary or None
+            note = Markup(sanitize(self._step_note(step, lang), env["mail.activity"]) or "")
+            records = {f.id: f.partner_id.id if on_customer else f.res_id for f in group}
+            bodies = {
+                record.id: fill_placeholders(note, record) if "{{" in note else note
+                for record in env[self.res_model].browse(list(set(records.values())))
+            }
+            for followup in group:
+                body = bodies[records[followup.id]]
+                source = sources.get((followup.res_model, followup.res_id))
+                if on_customer and followup.res_model in ("sale.order", "crm.lead") and source:
+                    body += Markup("<p>%s %s</p>") % (env._("About:"), source._get_html_link())
+                texts[followup.id] = (summary, str(body) if body else None)
+        return texts

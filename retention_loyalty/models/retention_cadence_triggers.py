@@ -1,0 +1,272 @@
+"""The triggers of cadence rules, one method each, found by name (as OCA's
+account_credit_control finds its modes): a trigger `x` is
+
+- a value of the `trigger` selection (`selection_add` in another addon),
+- `_trigger_x_sources(window)`: the SQL of its live sources, one row each with
+  partner_id (the commercial entity), res_model / res_id (the source document),
+  cycle (which round of a lasting trigger, else NULL), start_date (nothing is
+  scheduled before it), anchor_date (the steps count from it), doc_user_id and
+  company_id;
+- optionally `_trigger_x_traits()`: what the rest of the engine must know
+  about it (see `_trigger_traits`).
+
+The README ("Adding a trigger or a step kind") shows a complete example."""
+
+from datetime import timedelta
+
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .retention_engine import inactive_after_sql
+
+# What a trigger is, unless its `_trigger_x_traits` says otherwise.
+DEFAULT_TRAITS = {
+    # The model of its source documents.
+    "source": "res.partner",
+    # Activities may go on the source document itself (an order, an opportunity).
+    "on_document": False,
+    # The anchor is the event itself: no step can happen before it.
+    "event": True,
+    # It lasts (a review due, a customer inactive): steps may repeat after the
+    # anchor for as long as it holds. Otherwise it happens once.
+    "lasting": False,
+    # A missed occurrence is created however late (else skipped after a week).
+    "always_catch_up": False,
+    # One open follow-up per customer, company and step is enough: a new
+    # source while one is open joins it (a second low score, another recovery
+    # call) instead of adding a copy.
+    "one_open_per_customer": False,
+}
+
+
+class SourceWindow:
+    """What a trigger's source query needs: which rule, which dates, and the
+    helpers every trigger uses the same way."""
+
+    def __init__(self, cadence, lo, hi, pending):
+        self.cadence = cadence
+        # Sources whose dates may fall between lo (None: no lower bound) and hi...
+        self.lo, self.hi = lo, hi
+        # ...or, when pending, those of the rule's pending follow-ups.
+        self.pending = pending
+        # Timestamps are compared in UTC: widen the window by a day each side.
+        self.lo_ts = lo - timedelta(days=1) if lo else None
+        self.hi_ts = hi + timedelta(days=2)
+        self.tz = cadence._tz()
+
+    def day(self, column):
+        """A UTC timestamp column as a date in the rule's time zone."""
+        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self.tz)
+
+    def company(self, column):
+        """The rule's company only (a rule of no company: every company)."""
+        company = self.cadence.company_id.id or None
+        return SQL("(%s::int IS NULL OR %s = %s)", company, column, company)
+
+    def scope(self, id_column, recent):
+        """`recent` (a condition on the source's dates), or, when reconciling,
+        the sources of the rule's pending follow-ups."""
+        if not self.pending:
+            return recent
+        return SQL(
+            "%s IN (SELECT res_id FROM retention_followup WHERE cadence_id = %s "
+            "AND state = 'planned' AND activity_id IS NOT NULL)",
+            id_column,
+            self.cadence.id,
+        )
+
+    def between(self, column):
+        """A timestamp column within the window."""
+        return SQL("%s >= %s AND %s < %s", column, self.lo_ts, column, self.hi_ts)
+
+
+class RetentionCadence(models.Model):
+    _inherit = "retention.cadence"
+
+    def _trigger_traits(self, trigger=None):
+        trigger = trigger or self.trigger
+        method = getattr(self, f"_trigger_{trigger}_traits", None)
+        return {**DEFAULT_TRAITS, **(method() if method else {})}
+
+    def _sources_sql(self, lo, hi, pending):
+        """This rule's live sources (see the module's docstring)."""
+        self.ensure_one()
+        method = getattr(self, f"_trigger_{self.trigger}_sources", None)
+        if method is None:
+            raise UserError(
+                self.env._(
+                    "Rule “%(rule)s”: its trigger “%(trigger)s” is not available any more "
+                    "(was the addon that adds it uninstalled?).",
+                    rule=self.display_name,
+                    trigger=self.trigger,
+                )
+            )
+        return method(SourceWindow(self, lo, hi, pending))
+
+    # -- orders ---------------------------------------------------------------
+
+    def _order_sources(self, window, anchor):
+        order_day = window.day(SQL("so.date_order"))
+        return SQL(
+            """SELECT p.commercial_partner_id AS partner_id, 'sale.order' AS res_model,
+                      so.id AS res_id, NULL::date AS cycle, %(order_day)s AS start_date,
+                      %(anchor)s AS anchor_date, so.user_id AS doc_user_id,
+                      so.company_id AS company_id
+                 FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                WHERE so.state = 'sale' AND %(anchor)s IS NOT NULL
+                  AND %(company)s AND %(scope)s""",
+            order_day=order_day,
+            anchor=anchor,
+            company=window.company(SQL("so.company_id")),
+            scope=window.scope(
+                SQL("so.id"),
+                SQL("so.date_order < %s AND %s >= %s", window.hi_ts, anchor, window.lo),
+            ),
+        )
+
+    def _trigger_sale_confirmed_traits(self):
+        return {"source": "sale.order", "on_document": True}
+
+    def _trigger_sale_confirmed_sources(self, window):
+        return self._order_sources(window, window.day(SQL("so.date_order")))
+
+    def _trigger_order_date_traits(self):
+        return {"source": "sale.order", "on_document": True, "event": False}
+
+    def _trigger_order_date_sources(self, window):
+        column = SQL("so.%s", SQL.identifier(self.anchor_field))
+        # A departure date is a date; a delivery date a timestamp.
+        is_date = self.env["sale.order"]._fields[self.anchor_field].type == "date"
+        return self._order_sources(
+            window, SQL("%s::date", column) if is_date else window.day(column)
+        )
+
+    # -- opportunities, feedback, complaints, tiers ---------------------------
+
+    def _trigger_lead_won_traits(self):
+        return {"source": "crm.lead", "on_document": True}
+
+    def _trigger_lead_won_sources(self, window):
+        closed = window.day(SQL("l.date_closed"))
+        return SQL(
+            """SELECT p.commercial_partner_id AS partner_id, 'crm.lead' AS res_model,
+                      l.id AS res_id, NULL::date AS cycle, %(closed)s AS start_date,
+                      %(closed)s AS anchor_date, l.user_id AS doc_user_id,
+                      l.company_id AS company_id
+                 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                 JOIN res_partner p ON p.id = l.partner_id
+                WHERE l.active AND s.is_won AND l.date_closed IS NOT NULL
+                  AND %(company)s AND %(scope)s""",
+            closed=closed,
+            company=window.company(SQL("l.company_id")),
+            scope=window.scope(SQL("l.id"), window.between(SQL("l.date_closed"))),
+        )
+
+    def _trigger_detractor_traits(self):
+        return {"source": "retention.feedback", "one_open_per_customer": True}
+
+    def _trigger_detractor_sources(self, window):
+        # A low score, or a complaint: both call for a recovery.
+        reported = window.day(SQL("c.date_reported"))
+        return SQL(
+            """SELECT f.commercial_partner_id AS partner_id,
+                      'retention.feedback' AS res_model, f.id AS res_id, NULL::date AS cycle,
+                      f.date AS start_date, f.date AS anchor_date, f.user_id AS doc_user_id,
+                      f.company_id AS company_id
+                 FROM retention_feedback f
+                WHERE f.nps_category = 'detractor' AND %(feedback_company)s AND %(scope)s
+                UNION ALL
+               SELECT c.commercial_partner_id, 'retention.complaint', c.id, NULL::date,
+                      %(reported)s, %(reported)s, c.user_id, c.company_id
+                 FROM retention_complaint c
+                WHERE c.state IN ('new', 'in_progress') AND c.commercial_partner_id IS NOT NULL
+                  AND %(complaint_company)s AND %(complaint_scope)s""",
+            feedback_company=window.company(SQL("f.company_id")),
+            complaint_company=window.company(SQL("c.company_id")),
+            reported=reported,
+            scope=window.scope(SQL("f.id"), SQL("f.date BETWEEN %s AND %s", window.lo, window.hi)),
+            complaint_scope=window.scope(SQL("c.id"), window.between(SQL("c.date_reported"))),
+        )
+
+    def _trigger_complaint_resolved_traits(self):
+        return {"source": "retention.complaint", "on_document": True}
+
+    def _trigger_complaint_resolved_sources(self, window):
+        resolved = window.day(SQL("c.date_resolved"))
+        return SQL(
+            """SELECT c.commercial_partner_id AS partner_id, 'retention.complaint' AS res_model,
+                      c.id AS res_id, NULL::date AS cycle, %(resolved)s AS start_date,
+                      %(resolved)s AS anchor_date, c.user_id AS doc_user_id,
+                      c.company_id AS company_id
+                 FROM retention_complaint c
+                WHERE c.state = 'resolved' AND c.commercial_partner_id IS NOT NULL
+                  AND %(company)s AND %(scope)s""",
+            resolved=resolved,
+            company=window.company(SQL("c.company_id")),
+            scope=window.scope(SQL("c.id"), window.between(SQL("c.date_resolved"))),
+        )
+
+    def _trigger_tier_changed_traits(self):
+        return {"source": "retention.tier.history"}
+
+    def _trigger_tier_changed_sources(self, window):
+        direction = {
+            "up": SQL("h.is_upgrade"),
+            "down": SQL("NOT h.is_upgrade"),
+            "any": SQL("true"),
+        }[self.tier_change or "any"]
+        return SQL(
+            """SELECT h.partner_id, 'retention.tier.history' AS res_model, h.id AS res_id,
+                      NULL::date AS cycle, h.date AS start_date, h.date AS anchor_date,
+                      NULL::int AS doc_user_id, h.company_id AS company_id
+                 FROM retention_tier_history h
+                WHERE %(direction)s AND %(company)s AND %(scope)s""",
+            direction=direction,
+            company=window.company(SQL("h.company_id")),
+            scope=window.scope(SQL("h.id"), SQL("h.date BETWEEN %s AND %s", window.lo, window.hi)),
+        )
+
+    # -- lasting triggers, on each company's profile of the customer ----------
+
+    def _profile_sources(self, window, cycle, anchor, condition):
+        recent = (
+            SQL("%s <= %s", anchor, window.hi)
+            if window.lo is None
+            else SQL("%s BETWEEN %s AND %s", anchor, window.lo, window.hi)
+        )
+        return SQL(
+            """SELECT p.partner_id, 'res.partner' AS res_model, p.partner_id AS res_id,
+                      %(cycle)s AS cycle, %(cycle)s AS start_date, %(anchor)s AS anchor_date,
+                      NULL::int AS doc_user_id, p.company_id AS company_id
+                 FROM retention_profile p JOIN res_partner rp ON rp.id = p.partner_id
+                WHERE rp.active AND %(condition)s AND %(company)s AND %(scope)s""",
+            cycle=cycle,
+            anchor=anchor,
+            condition=condition,
+            company=window.company(SQL("p.company_id")),
+            scope=window.scope(SQL("p.partner_id"), recent),
+        )
+
+    def _trigger_review_traits(self):
+        return {"event": False, "lasting": True, "always_catch_up": True}
+
+    def _trigger_review_sources(self, window):
+        return self._profile_sources(
+            window,
+            cycle=SQL("COALESCE(p.last_review_date, p.first_order_date)"),
+            anchor=SQL("p.next_review_date"),
+            condition=SQL("p.next_review_date IS NOT NULL"),
+        )
+
+    def _trigger_inactivity_traits(self):
+        return {"event": False, "lasting": True}
+
+    def _trigger_inactivity_sources(self, window):
+        threshold = inactive_after_sql(SQL("p.order_interval_days"), self.inactivity_days or 0)
+        return self._profile_sources(
+            window,
+            cycle=SQL("p.last_order_date"),
+            anchor=SQL("(p.last_order_date + %s)", threshold),
+            condition=SQL("p.last_order_date IS NOT NULL AND %s > 0", threshold),
+        )

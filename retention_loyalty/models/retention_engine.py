@@ -1,0 +1,111 @@
+"""What both engines (loyalty profiles and cadence rules) share: the settings
+with their defaults, the commit policy, and who a document is about.
+`retention.engine` is an abstract model so another addon can override any of
+these in one place (`self.env["retention.engine"]._settings()`...)."""
+
+import threading
+
+from odoo import api, models
+from odoo.tools import SQL
+
+PARAM = "retention_loyalty.%s"
+# Every setting of the addon (Settings → Retention) and its default.
+SETTINGS = {
+    "evaluation_months": 12,
+    "customer_min_score": 7,
+    "promoter_min_score": 9,
+    "key_account_share": 20,
+    # Months between account reviews, by opportunity level.
+    "review_months_high": 3,
+    "review_months_medium": 6,
+    "review_months_low": 12,
+    "cadence_horizon_days": 7,
+    "feedback_valid_days": 14,
+    "feedback_quiet_days": 30,
+    "churn_days": 90,
+    "complaint_target_hours": 48,
+}
+# The settings every loyalty profile depends on: changing one recomputes them all.
+PROFILE_SETTINGS = (
+    "evaluation_months",
+    "customer_min_score",
+    "promoter_min_score",
+    "key_account_share",
+    "review_months_high",
+    "review_months_medium",
+    "review_months_low",
+)
+
+
+def inactive_after_sql(usual_interval, minimum_days):
+    """SQL: the days without an order after which a customer is inactive (or
+    at churn risk): their usual time between orders, but never less than the
+    rule's or the Settings' number of days. One definition for the cadence
+    trigger and the Churn Risk report."""
+    return SQL("GREATEST(COALESCE(%s, 0), %s)", usual_interval, minimum_days)
+
+
+class RetentionEngine(models.AbstractModel):
+    _name = "retention.engine"
+    _description = "Retention Engine Services"
+
+    @api.model
+    def _settings(self):
+        """{name: int} of every setting, the default when unset."""
+        get = self.env["ir.config_parameter"].sudo().get_param
+        return {key: int(get(PARAM % key, default)) for key, default in SETTINGS.items()}
+
+    @api.model
+    def _setting(self, key):
+        return int(self.env["ir.config_parameter"].sudo().get_param(PARAM % key, SETTINGS[key]))
+
+    @api.model
+    def _score_thresholds(self):
+        settings = self._settings()
+        return settings["customer_min_score"], settings["promoter_min_score"]
+
+    @api.model
+    def _in_test_mode(self):
+        """Under Odoo's test runner or pytest-odoo: the test owns the transaction."""
+        return bool(
+            getattr(threading.current_thread(), "testing", False)
+            or getattr(self.env.registry, "in_test_mode", lambda: False)()
+        )
+
+    @api.model
+    def _commit(self):
+        """End a batch: commit it, so a crash loses nothing done. Never inside
+        a test's transaction."""
+        if not self._in_test_mode():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            # The engines' few big statements lose seconds to JIT compilation
+            # (the cadence rerun: 3.1 s with it, 0.6 s without, 1,000,000 orders).
+            self.env.cr.execute("SET LOCAL jit = off")
+
+    @api.model
+    def _customer_of(self, record):
+        """The customer a document is about: itself for a partner, else its
+        partner_id (none for models without one)."""
+        if record._name == "res.partner":
+            return record
+        if "partner_id" in record._fields:
+            return record.partner_id
+        return self.env["res.partner"]
+
+    @api.model
+    def _user_of(self, record):
+        """The document's salesperson (its user_id), if it has one."""
+        field = record._fields.get("user_id")
+        if field and field.comodel_name == "res.users":
+            return record.user_id
+        return self.env["res.users"]
+
+    @api.model
+    def _open_document(self, res_model, res_id):
+        """The action opening a source document (an order, an opportunity...)."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": res_model,
+            "res_id": res_id,
+            "view_mode": "form",
+        }
