@@ -47,7 +47,7 @@ class TestRetentionRepDay(HttpCase):
         if not cls.rep or not cls.customer:
             cls.skipTest(cls, "the rep's day runs on the demo data")
         # The follow-ups the scheduler would have planned by this morning.
-        cls.env["retention.cadence"]._cron_schedule_followups()
+        cls.env["retention.cadence"]._cron_schedule_followups(commit=False)
 
     def test_rep_logs_feedback_closes_a_call_and_reviews_the_account(self):
         feedback_before = self.customer.feedback_ids

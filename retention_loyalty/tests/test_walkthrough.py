@@ -133,6 +133,66 @@ class TestWalkthrough(RetentionCase):
             self.env["res.config.settings"].create({"group_product_pricelist": False}).execute()
         self.assertTrue(pricelist.active)
 
+    def test_tier_movements_read_from_which_tier_to_which(self):
+        history = self.env["retention.tier.history"]
+        arch = etree.fromstring(history.get_views([(False, "pivot")])["views"]["pivot"]["arch"])
+        columns = [node.get("name") for node in arch.xpath("//field[@type='col']")]
+        self.assertEqual(columns, ["old_tier_id", "new_tier_id"], "no bare Yes/No column")
+        customer = self._customer("Climber")
+        change = history.create(
+            {
+                "partner_id": customer.id,
+                "date": self.today,
+                "old_tier_id": self.silver.id,
+                "new_tier_id": self.gold.id,
+                "is_upgrade": True,
+            }
+        )
+        self.assertEqual(change.movement, f"{self.silver.name} → {self.gold.name}")
+        change.old_tier_id = False
+        self.assertEqual(change.movement, f"No tier → {self.gold.name}")
+
+    def test_cadence_compliance_counts_next_to_its_share(self):
+        customer = self._customer("Followed")
+        self._sell(customer, 500)
+        self.env["retention.cadence"]._cron_schedule_followups(commit=False)
+        followups = self.env["retention.followup"].search([("partner_id", "=", customer.id)])
+        self.assertGreater(len(followups), 1)
+        followups[0].activity_id.action_feedback(feedback="Called")
+        self.env.flush_all()
+        report = self.env["retention.compliance.report"]
+        [[count, on_time_count, share]] = report._read_group(
+            [("partner_id", "=", customer.id)],
+            [],
+            ["followup_count:sum", "on_time_count:sum", "on_time:avg"],
+        )
+        self.assertEqual((count, on_time_count, share), (len(followups), 1, 100))
+        arch = etree.fromstring(report.get_views([(False, "pivot")])["views"]["pivot"]["arch"])
+        measures = [node.get("name") for node in arch.xpath("//field[@type='measure']")]
+        self.assertEqual(measures, ["followup_count", "on_time_count", "on_time"])
+
+    def test_unanswered_effort_stays_out_of_the_averages(self):
+        answered, silent = self._customer("Told us"), self._customer("Said nothing")
+        self._answer(answered, 8, effort_score=4)
+        complaints = self.env["retention.complaint"].create(
+            [
+                {"name": "Late", "partner_id": answered.id, "resolution": "<p>Sorry</p>"},
+                {"name": "Broken", "partner_id": silent.id, "resolution": "<p>Fixed</p>"},
+            ]
+        )
+        complaints.action_resolve()
+        complaints[0].effort_score = 6
+        self.assertEqual(complaints.mapped("effort_before"), [4.0, 0.0])
+        [[effort_before, effort_after]] = complaints._read_group(
+            [("id", "in", complaints.ids)], [], ["effort_before:avg", "effort_score:avg"]
+        )
+        self.assertEqual((effort_before, effort_after), (4.0, 6.0))
+        # The list leaves the cell empty rather than showing a 0.
+        arch = etree.fromstring(complaints.get_views([(False, "list")])["views"]["list"]["arch"])
+        [effort] = arch.xpath("//field[@name='effort_score']")
+        self.assertTrue(safe_eval(effort.get("invisible"), {"effort_score": 0}))
+        self.assertFalse(safe_eval(effort.get("invisible"), {"effort_score": 6}))
+
 
 @tagged("post_install", "-at_install")
 class TestWalkthroughPages(HttpCase):
