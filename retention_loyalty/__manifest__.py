@@ -42,6 +42,9 @@
         "demo/retention_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "retention_loyalty/static/src/**/*",
+        ],
         "web.assets_tests": [
             "retention_loyalty/static/tests/tours/*.js",
         ],

@@ -22,10 +22,12 @@ class RetentionFeedbackController(http.Controller):
             request.update_context(lang=found.partner_id.lang or request.env.lang)
         return found or None
 
-    def _message(self, title, text, status):
+    def _message(self, title, text, status, feedback_request=None):
+        """A page of one message, under the asking company's logo and name
+        when the link is known."""
         return request.render(
             "retention_loyalty.feedback_page_message",
-            {"title": title, "text": text},
+            {"title": title, "text": text, "feedback_request": feedback_request},
             status=status,
         )
 
@@ -45,6 +47,7 @@ class RetentionFeedbackController(http.Controller):
                 request.env._("This survey has closed"),
                 request.env._("Thank you all the same: your opinion matters to us."),
                 410,
+                feedback_request,
             )
         if status == "answered":
             return self._message(
@@ -53,6 +56,7 @@ class RetentionFeedbackController(http.Controller):
                     "Thank you! You can reply to our e-mail if there is anything to add."
                 ),
                 410,
+                feedback_request,
             )
         return None
 
@@ -64,7 +68,7 @@ class RetentionFeedbackController(http.Controller):
             return None
         return number if low <= number <= high else None
 
-    def _bad_input(self):
+    def _bad_input(self, feedback_request):
         return self._message(
             request.env._("Something is missing"),
             request.env._(
@@ -72,6 +76,7 @@ class RetentionFeedbackController(http.Controller):
                 max=MAX_COMMENT_LENGTH,
             ),
             400,
+            feedback_request,
         )
 
     @http.route(
@@ -90,7 +95,7 @@ class RetentionFeedbackController(http.Controller):
             return request.render("retention_loyalty.feedback_page_question", values)
         number = self._number(score, 0, 10)
         if number is None:
-            return self._bad_input()
+            return self._bad_input(feedback_request)
         # A GET records nothing (mail scanners open every link): the page saves
         # the clicked score by itself (a POST), then offers effort and comment.
         feedback = feedback_request.feedback_id
@@ -114,12 +119,13 @@ class RetentionFeedbackController(http.Controller):
         effort_number = self._number(effort, 1, 7) if effort else None
         comment = (comment or "").strip()
         if number is None or (effort and effort_number is None):
-            return self._bad_input()
+            return self._bad_input(feedback_request)
         if len(comment) > MAX_COMMENT_LENGTH:
-            return self._bad_input()
+            return self._bad_input(feedback_request)
         feedback_request._record_answer(number, effort_number, comment)
         return self._message(
             request.env._("Thank you!"),
             request.env._("Your answer helps us serve you better."),
             200,
+            feedback_request,
         )

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .retention_engine import PROFILE_SETTINGS, SETTINGS
 
@@ -83,10 +83,31 @@ class ResConfigSettings(models.TransientModel):
         default=SETTINGS["complaint_target_hours"],
     )
 
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        # Tiers give pricelists: the feature is on, whatever the group says
+        # (saving keeps it on instead of archiving the tiers' pricelists).
+        if self.env["retention.tier"]._pricelist_benefits():
+            values["group_product_pricelist"] = True
+        return values
+
     def set_values(self):
+        tiers = self.env["retention.tier"]._pricelist_benefits()
+        if tiers and not all(self.mapped("group_product_pricelist")):
+            raise UserError(
+                self.env._(
+                    "Tier “%(tier)s” gives pricelist “%(pricelist)s”: turning pricelists off "
+                    "would archive it. Remove the tiers' pricelist benefits first.",
+                    tier=tiers[0].display_name,
+                    pricelist=tiers[0].pricelist_id.display_name,
+                )
+            )
         engine = self.env["retention.engine"]
         before = engine._settings()
         super().set_values()
+        # Shown on though the group was off (get_values): now truly on.
+        tiers._enable_pricelists()
         after = engine._settings()
         if all(before[key] == after[key] for key in PROFILE_SETTINGS):
             return

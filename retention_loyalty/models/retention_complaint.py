@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from .retention_feedback import check_effort_score, check_past_date
 
@@ -14,6 +14,9 @@ COMPLAINT_STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("new", "in_progress")
+# Effort is answered from 1 to 7: 0 means nobody answered, and stays out of
+# the averages (the analysis would read a 0 as "very hard").
+UNANSWERED_IS_ZERO = ("effort_before:avg", "effort_score:avg")
 
 
 class RetentionComplaint(models.Model):
@@ -150,6 +153,12 @@ class RetentionComplaint(models.Model):
     @api.model
     def _group_expand_state(self, states, domain):
         return [key for key, _label in COMPLAINT_STATES]
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec in UNANSWERED_IS_ZERO:
+            fname = aggregate_spec.split(":")[0]
+            return SQL("AVG(NULLIF(%s, 0))", self._field_to_sql(self._table, fname, query))
+        return super()._read_group_select(aggregate_spec, query)
 
     @api.model
     def _target_hours(self):

@@ -3,12 +3,16 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv.expression import OR
 from odoo.tools import SQL, format_date
 
 # A second click within this window changes the answer instead of adding one.
 UPDATE_WINDOW = timedelta(hours=24)
 MAX_SUBMISSIONS = 10
 MAX_COMMENT_LENGTH = 2000
+
+
+REQUEST_STATES = [("sent", "Sent"), ("answered", "Answered"), ("expired", "Expired")]
 
 
 class RetentionFeedbackRequest(models.Model):
@@ -41,10 +45,17 @@ class RetentionFeedbackRequest(models.Model):
         default=lambda self: secrets.token_urlsafe(32),
     )
     state = fields.Selection(
-        [("sent", "Sent"), ("answered", "Answered"), ("expired", "Expired")],
+        REQUEST_STATES,
         default="sent",
         required=True,
         index=True,
+    )
+    status = fields.Selection(
+        REQUEST_STATES,
+        compute="_compute_status",
+        search="_search_status",
+        help="Expired as soon as the link's expiry date has passed unanswered "
+        "(the stored state catches up once a day).",
     )
     date_sent = fields.Datetime("Sent On", default=fields.Datetime.now, readonly=True)
     date_expiry = fields.Datetime("Expires On", required=True, readonly=True)
@@ -70,6 +81,46 @@ class RetentionFeedbackRequest(models.Model):
     _sql_constraints = [
         ("access_token_unique", "UNIQUE(access_token)", "A feedback link is unique."),
     ]
+
+    @api.depends("state", "date_expiry")
+    def _compute_status(self):
+        now = fields.Datetime.now()
+        for feedback_request in self:
+            expired = feedback_request.state == "sent" and (
+                feedback_request.date_expiry and feedback_request.date_expiry < now
+            )
+            feedback_request.status = "expired" if expired else feedback_request.state
+
+    def _search_status(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise NotImplementedError(f"Unsupported operator {operator!r} on the status")
+        values = [value] if isinstance(value, str) else list(value or [])
+        now = fields.Datetime.now()
+        by_status = {
+            "sent": [("state", "=", "sent"), ("date_expiry", ">=", now)],
+            "answered": [("state", "=", "answered")],
+            "expired": [
+                "|",
+                ("state", "=", "expired"),
+                "&",
+                ("state", "=", "sent"),
+                ("date_expiry", "<", now),
+            ],
+        }
+        domain = OR([by_status[status] for status in values if status in by_status])
+        return ["!", *domain] if operator in ("!=", "not in") else domain
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # The status groups and sorts as it reads: expired once past its date.
+        if fname != "status":
+            return super()._field_to_sql(alias, fname, query, flush)
+        return SQL(
+            "CASE WHEN %(state)s = 'sent' AND %(expiry)s < %(now)s THEN 'expired' "
+            "ELSE %(state)s END",
+            state=super()._field_to_sql(alias, "state", query, flush),
+            expiry=super()._field_to_sql(alias, "date_expiry", query, flush),
+            now=fields.Datetime.now(),
+        )
 
     def _compute_feedback_url(self):
         for feedback_request in self:

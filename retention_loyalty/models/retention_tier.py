@@ -134,6 +134,18 @@ class RetentionTier(models.Model):
                         )
                     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        tiers = super().create(vals_list)
+        tiers._enable_pricelists()
+        return tiers
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("pricelist_id") or vals.get("active"):
+            self._enable_pricelists()
+        return result
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_use(self):
         # Held in any company, whether the user sees it or not.
@@ -155,3 +167,17 @@ class RetentionTier(models.Model):
         )
         action["domain"] = [("loyalty_tier_id", "=", self.id), ("parent_id", "=", False)]
         return action
+
+    def _enable_pricelists(self):
+        """A pricelist benefit needs Odoo's pricelist feature: left off, the
+        customers' pricelists would not show, and saving Settings would archive
+        every pricelist, the tiers' too."""
+        if self.filtered(lambda tier: tier.active and tier.pricelist_id):
+            self.env.ref("base.group_user").sudo()._apply_group(
+                self.env.ref("product.group_product_pricelist").sudo()
+            )
+
+    @api.model
+    def _pricelist_benefits(self):
+        """The active tiers that give a pricelist, in every company."""
+        return self.sudo().with_context(active_test=True).search([("pricelist_id", "!=", False)])

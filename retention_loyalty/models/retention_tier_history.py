@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class RetentionTierHistory(models.Model):
@@ -17,4 +17,16 @@ class RetentionTierHistory(models.Model):
     old_tier_id = fields.Many2one("retention.tier", "From Tier", ondelete="set null")
     new_tier_id = fields.Many2one("retention.tier", "To Tier", ondelete="set null")
     is_upgrade = fields.Boolean("Upgrade", index=True)
+    movement = fields.Char(
+        compute="_compute_movement", help="From which tier to which, e.g. Silver → Gold."
+    )
     company_id = fields.Many2one("res.company", index=True, ondelete="cascade")
+
+    @api.depends("old_tier_id.name", "new_tier_id.name")
+    def _compute_movement(self):
+        for change in self:
+            change.movement = self.env._(
+                "%(old)s → %(new)s",
+                old=change.old_tier_id.name or self.env._("No tier"),
+                new=change.new_tier_id.name or self.env._("No tier"),
+            )

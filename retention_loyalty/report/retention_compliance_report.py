@@ -37,6 +37,9 @@ class RetentionComplianceReport(models.Model):
     date_done = fields.Date("Done On", readonly=True)
     compliance = fields.Selection(COMPLIANCE, readonly=True)
     followup_count = fields.Integer("Follow-ups", readonly=True)
+    on_time_count = fields.Integer(
+        "Done on Time", readonly=True, help="How many follow-ups were done by their due date."
+    )
     on_time = fields.Integer(
         "On Time (%)", readonly=True, aggregator="avg", help="Average: share done on time."
     )
@@ -55,6 +58,8 @@ class RetentionComplianceReport(models.Model):
                CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline THEN 100
                     WHEN f.state = 'done' OR f.date_deadline < CURRENT_DATE THEN 0
                END AS on_time,
+               CASE WHEN f.state = 'done' AND f.date_done <= f.date_deadline THEN 1 ELSE 0
+               END AS on_time_count,
                CASE WHEN f.state = 'done' THEN GREATEST(0, f.date_done - f.date_deadline)
                     WHEN f.date_deadline < CURRENT_DATE THEN CURRENT_DATE - f.date_deadline
                END AS days_late"""

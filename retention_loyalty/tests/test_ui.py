@@ -33,3 +33,56 @@ class TestRetentionUi(HttpCase):
         self.start_tour("/odoo", "retention_loyalty_advocates_tour", login="tour_rep")
         self.assertEqual(customer.advocacy_stage, "promoter")
         self.assertTrue(customer.advocacy_stage_manual)
+
+
+@tagged("post_install", "-at_install")
+class TestRetentionRepDay(HttpCase):
+    """A rep's day on the demo data, end to end in the browser."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rep = cls.env.ref("retention_loyalty.user_demo_rep", raise_if_not_found=False)
+        cls.customer = cls.env.ref("base.res_partner_2", raise_if_not_found=False)
+        if not cls.rep or not cls.customer:
+            cls.skipTest(cls, "the rep's day runs on the demo data")
+        # The follow-ups the scheduler would have planned by this morning.
+        cls.env["retention.cadence"]._cron_schedule_followups(commit=False)
+
+    def test_rep_logs_feedback_closes_a_call_and_reviews_the_account(self):
+        feedback_before = self.customer.feedback_ids
+        self.start_tour("/odoo", "retention_loyalty_rep_day_tour", login=self.rep.login)
+        new_feedback = self.customer.feedback_ids - feedback_before
+        self.assertEqual(
+            sorted(new_feedback.mapped(lambda f: (f.score, f.channel))),
+            [(8, "phone"), (9, "phone")],
+            "the logged feedback and the score of the recovery call",
+        )
+        review = self.env["retention.account.review"].search(
+            [("partner_id", "=", self.customer.id), ("state", "=", "done")]
+        )
+        self.assertEqual(len(review), 1)
+        self.assertEqual(review.recommendation_kind, "upsell")
+        self.assertEqual(review.lead_id.partner_id, self.customer)
+        self.assertIn("chairs", review.answer_ids.filtered("answer")[0].answer)
+
+    def test_rep_resolves_a_complaint_by_drag_once_it_has_a_resolution(self):
+        self.start_tour("/odoo", "retention_loyalty_complaint_tour", login=self.rep.login)
+        complaint = self.env["retention.complaint"].search([("name", "=", "Wobbly table legs")])
+        self.assertEqual(complaint.partner_id, self.customer)
+        self.assertEqual(complaint.state, "resolved")
+        self.assertIn("Replaced the legs", complaint.resolution)
+
+    def test_the_gauge_reads_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fi_FI")
+        new_test_user(
+            self.env, login="tour_fi", groups="sales_team.group_sale_salesman", lang="fi_FI"
+        )
+        customer = self.env["res.partner"].create({"name": "Gauge Customer", "is_company": True})
+        self.env["retention.feedback"].create(
+            [{"partner_id": customer.id, "score": score} for score in (6, 7)]
+        )
+        self.assertAlmostEqual(customer.satisfaction_score, 6.5)
+        self.start_tour(
+            f"/odoo/res.partner/{customer.id}", "retention_loyalty_gauge_tour", login="tour_fi"
+        )
