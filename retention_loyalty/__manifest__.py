@@ -9,7 +9,7 @@
     "maintainers": ["retention-loyalty"],
     "development_status": "Alpha",
     "license": "LGPL-3",
-    "depends": ["contacts", "mail", "resource", "crm", "sale_management", "digest"],
+    "depends": ["contacts", "mail", "resource", "sms", "crm", "sale_management", "digest"],
     "data": [
         "security/retention_security.xml",
         "security/ir.model.access.csv",
@@ -17,6 +17,7 @@
         "data/retention_tier_data.xml",
         "data/mail_activity_type_data.xml",
         "data/retention_cadence_data.xml",
+        "data/mail_template_data.xml",
         "data/retention_review_question_data.xml",
         "data/retention_complaint_category_data.xml",
         "data/digest_data.xml",

@@ -34,6 +34,10 @@ first=$(load run)
 say "cadence cron, rerun with nothing new"
 rerun=$(load run)
 check=$(load check)
+say "customer e-mails: 10,000 orders in a weekly countdown (one e-mail each due today)"
+load setup --orders "$ORDERS" --rule countdown --prefix MAILS >/dev/null
+mails_first=$(load run)
+mails_rerun=$(load run)
 scale() { "$VENV/bin/python" "$REPO_DIR/tools/scale_load.py" -c "$ODOO_CONF" -d "$DB" "$@"; }
 say "generating 100,000 customers, 1,000,000 orders over 3 years, 200,000 answers, 20,000 referrals (bulk SQL)"
 generated=$(scale generate)
@@ -73,10 +77,10 @@ PY
 fi
 
 "$VENV/bin/python" - "$OUT/bench.json" "$setup" "$first" "$rerun" "$check" "$generated" \
-    "$recompute" "$floor" "$views" "$reports" "$actions" "$install" <<'PY'
+    "$recompute" "$floor" "$views" "$reports" "$actions" "$install" "$mails_first" "$mails_rerun" <<'PY'
 import json, sys
-path, setup, first, rerun, check, generated, recompute, floor, views, reports, actions, install = (
-    sys.argv[1], *map(json.loads, sys.argv[2:]))
+(path, setup, first, rerun, check, generated, recompute, floor, views, reports, actions, install,
+ mails_first, mails_rerun) = (sys.argv[1], *map(json.loads, sys.argv[2:]))
 assert check["followups"] == check["distinct_followups"] == check["activities"], check
 indexed, bare = views["with_indexes"], views["without_indexes"]
 figures = {
@@ -88,6 +92,11 @@ figures = {
     "cadence_rerun_seconds": rerun["seconds"],
     "cadence_rerun_queries": rerun["queries"],
     "cadence_peak_rss_mb": first["peak_rss_mb"],
+    "customer_emails_sent": mails_first["created"],
+    "customer_emails_first_run_seconds": mails_first["seconds"],
+    "customer_emails_first_run_queries": mails_first["queries"],
+    "customer_emails_rerun_seconds": mails_rerun["seconds"],
+    "customer_emails_rerun_queries": mails_rerun["queries"],
     **{f"data_{key}": value for key, value in generated.items()},
     "recompute_first_run_seconds": recompute["first_seconds"],
     "recompute_first_run_queries": recompute["first_queries"],

@@ -29,12 +29,21 @@ def environment(args):
     return registry.cursor()
 
 
-def setup(env, orders, prefix):
+RULES = {
+    "248": "retention_loyalty.cadence_after_sale_248",
+    # E-mails to customers: a checklist a week before the departure, weekly.
+    "countdown": "retention_loyalty.cadence_countdown_emails",
+}
+
+
+def setup(env, orders, prefix, rule="248"):
     """`orders` confirmed orders of today and the last 3 days, two per customer,
-    for customers of REPS salespeople; only the after-sale 2-4-8 rule active."""
+    for customers of REPS salespeople; only one rule active: the after-sale
+    2-4-8, or the countdown e-mails (departures one to three weeks ahead, so
+    that each order has one e-mail due today; customers with an address)."""
     cr = env.cr
     env["retention.cadence"].with_context(active_test=False).search([]).active = False
-    env.ref("retention_loyalty.cadence_after_sale_248").active = True
+    env.ref(RULES[rule]).active = True
     reps = env["res.users"].create(
         [
             {
@@ -49,11 +58,13 @@ def setup(env, orders, prefix):
     customers = orders // ORDERS_PER_CUSTOMER
     cr.execute(
         """INSERT INTO res_partner (name, complete_name, is_company, active, type, user_id,
-                                    company_id, autopost_bills, create_date, write_date)
-           SELECT 'Bench customer ' || g, 'Bench customer ' || g, true, true, 'contact',
-                  (%s::int[])[1 + g %% %s], NULL, 'ask', now(), now()
+                                    company_id, autopost_bills, email, email_normalized,
+                                    create_date, write_date)
+           SELECT %s || ' customer ' || g, %s || ' customer ' || g, true, true, 'contact',
+                  (%s::int[])[1 + g %% %s], NULL, 'ask', 'c' || g || '@' || %s || '.example',
+                  'c' || g || '@' || %s || '.example', now(), now()
              FROM generate_series(1, %s) g RETURNING id""",
-        [reps.ids, REPS, customers],
+        [prefix, prefix, reps.ids, REPS, prefix.lower(), prefix.lower(), customers],
     )
     partner_ids = [row[0] for row in cr.fetchall()]
     cr.execute(
@@ -72,6 +83,12 @@ def setup(env, orders, prefix):
              JOIN res_partner p ON p.id = (%s::int[])[1 + g %% %s]""",
         [prefix, company.id, company.currency_id.id, orders, partner_ids, len(partner_ids)],
     )
+    if rule == "countdown":
+        cr.execute(
+            """UPDATE sale_order SET departure_date = CURRENT_DATE + 7 * (1 + id %% 3)
+                WHERE name LIKE %s""",
+            [f"{prefix}/%"],
+        )
     cr.commit()
     return {"customers": customers, "orders": orders}
 
@@ -142,6 +159,7 @@ def main():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("command", choices=["setup", "run", "check"])
     parser.add_argument("--orders", type=int, default=10000)
+    parser.add_argument("--rule", choices=sorted(RULES), default="248", help="the active rule")
     parser.add_argument("--prefix", default="BENCH", help="name prefix of the generated orders")
     parser.add_argument("--at", type=float, help="wait until this UNIX time before running")
     parser.add_argument("--crash-after", type=int, help="die inside batch N+1")
@@ -155,7 +173,7 @@ def main():
 
             retention_cadence_run.BATCH_SIZE = args.batch
         if args.command == "setup":
-            result = setup(env, args.orders, args.prefix)
+            result = setup(env, args.orders, args.prefix, args.rule)
         elif args.command == "run":
             if args.at:
                 time.sleep(max(0.0, args.at - time.time()))

@@ -32,12 +32,28 @@ class MailActivityPlanTemplate(models.Model):
         [
             ("activity", "Schedule the activity"),
             ("feedback_request", "E-mail a feedback request"),
+            ("email_customer", "E-mail the customer"),
+            ("sms_customer", "Text the customer"),
         ],
         "Cadence Action",
         default="activity",
         required=True,
-        help="A feedback request goes out on the step's date (to customers not asked "
-        "recently) instead of an activity for the rep.",
+        help="What the step does: an activity for the rep (shown ahead), or, on the step's "
+        "date, an e-mail or a text to the customer (within the weekly limit per customer) "
+        "or a feedback request (to customers not asked recently).",
+    )
+    retention_mail_template_id = fields.Many2one(
+        "mail.template",
+        "E-mail Template",
+        domain="[('model', '=', res_model)]",
+        help="The e-mail sent to the customer, rendered on the record the rule works on "
+        "(the customer, or the order / opportunity), in the customer's language.",
+    )
+    retention_sms_template_id = fields.Many2one(
+        "sms.template",
+        "Text Template",
+        domain="[('model', '=', res_model)]",
+        help="The text message sent to the customer's mobile.",
     )
     working_days_only = fields.Boolean(
         "Working Days Only",

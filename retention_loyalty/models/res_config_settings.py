@@ -82,6 +82,13 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="retention_loyalty.complaint_target_hours",
         default=SETTINGS["complaint_target_hours"],
     )
+    retention_touch_cap_per_week = fields.Integer(
+        string="Messages per Customer and Week",
+        config_parameter="retention_loyalty.touch_cap_per_week",
+        default=SETTINGS["touch_cap_per_week"],
+        help="Cadence e-mails and texts a customer gets at most in 7 days, across rules "
+        "and companies (the person is the same); the next one waits.",
+    )
 
     @api.model
     def get_values(self):
@@ -141,6 +148,7 @@ class ResConfigSettings(models.TransientModel):
         "retention_feedback_quiet_days",
         "retention_complaint_target_hours",
         "retention_churn_days",
+        "retention_touch_cap_per_week",
     )
     def _check_retention_cadence_settings(self):
         for settings in self:
@@ -172,12 +180,14 @@ class ResConfigSettings(models.TransientModel):
                 and settings.retention_feedback_quiet_days > 0
                 and settings.retention_complaint_target_hours > 0
                 and settings.retention_churn_days > 0
+                and settings.retention_touch_cap_per_week > 0
             ):
                 raise ValidationError(
                     self.env._(
                         "Feedback links must stay valid at least a day, customers may be asked "
                         "again after a day at the earliest, complaints need a resolution "
-                        "target of at least an hour and churn risk starts after a day or more."
+                        "target of at least an hour, churn risk starts after a day or more "
+                        "and a customer may get at least one message a week."
                     )
                 )
             if not 0 <= settings.retention_cadence_horizon_days <= MAX_HORIZON_DAYS:

@@ -139,6 +139,20 @@ class RetentionCadence(models.Model):
                             trigger=cadence._trigger_label(),
                         )
                     )
+                template = {
+                    "email_customer": step.retention_mail_template_id,
+                    "sms_customer": step.retention_sms_template_id,
+                }.get(step.retention_action)
+                if template is not None and template.model != cadence.res_model:
+                    raise ValidationError(
+                        self.env._(
+                            "Rule “%(rule)s”, step “%(step)s”: choose a template of the record "
+                            "the rule works on (%(model)s).",
+                            rule=cadence.display_name,
+                            step=label,
+                            model=self.env["ir.model"]._get(cadence.res_model).name,
+                        )
+                    )
                 if step.repeat_interval and not before and not traits["lasting"]:
                     raise ValidationError(
                         self.env._(

@@ -93,6 +93,14 @@ class RetentionCadence(models.Model):
             kind for kind in kinds.get_values(self.env) if not self._step_kind_traits(kind)["ahead"]
         ]
 
+    def _step_kinds_facing_customers(self):
+        kinds = self.env["mail.activity.plan.template"]._fields["retention_action"]
+        return [
+            kind
+            for kind in kinds.get_values(self.env)
+            if self._step_kind_traits(kind)["customer_facing"]
+        ]
+
     def _occurrences_sql(self, until, pending=False):
         """WITH clauses ending in `occurrences`: every date each step falls on for
         each live trigger, up to `until`. A step repeated before the anchor date
@@ -120,6 +128,7 @@ steps AS (
     SELECT t.id AS step_id, COALESCE(t.working_days_only, false) AS working_days_only,
            t.delay_from = 'before_plan_date' AS before,
            t.retention_action = ANY(%(on_their_day)s) AS on_its_day,
+           t.retention_action = ANY(%(facing)s) AS facing,
            %(offset)s * CASE WHEN t.delay_from = 'before_plan_date' THEN -1 ELSE 1 END AS shift,
            CASE WHEN t.repeat_interval > 0 THEN %(every)s END AS every,
            GREATEST(1, t.repeat_interval * CASE t.repeat_unit WHEN 'days' THEN 1
@@ -129,7 +138,7 @@ steps AS (
 ),
 occurrences AS (
     SELECT s.partner_id, s.res_model, s.res_id, s.cycle, s.doc_user_id, s.company_id,
-           st.step_id, st.on_its_day, st.every IS NOT NULL AS is_repeat,
+           s.start_date, st.step_id, st.on_its_day, st.facing, st.every IS NOT NULL AS is_repeat,
            CASE WHEN st.every IS NULL THEN 0 ELSE g.d::date - DATE '2000-01-01' END
                AS occurrence,
            CASE WHEN NOT st.working_days_only THEN g.d::date
@@ -162,13 +171,14 @@ occurrences AS (
             working=working,
             working_from=today - timedelta(days=CATCH_UP_DAYS),
             on_their_day=self._step_kinds_on_their_day(),
+            facing=self._step_kinds_facing_customers(),
             offset=_interval(SQL("t.delay_count"), SQL("t.delay_unit")),
             every=_interval(SQL("t.repeat_interval"), SQL("t.repeat_unit")),
             plan=self.plan_id.id,
             until=until,
         )
 
-    def _new_occurrences_where(self, today, until):
+    def _new_occurrences_where(self, today, until, preview=False):
         """New occurrences: due by `until`, not more than CATCH_UP_DAYS late
         (unless the trigger always catches up, as account reviews do), not in
         the ledger yet, for customers matching the rule's filter."""
@@ -178,8 +188,9 @@ occurrences AS (
             SQL("(NOT o.is_repeat OR o.date_deadline >= %s)", floor)
             if self._trigger_traits()["always_catch_up"]
             else SQL("o.date_deadline >= %s", floor),
-            # What a step sends goes out on its day, not ahead like an activity.
-            SQL("(NOT o.on_its_day OR o.date_deadline <= %s)", today),
+            # What a step sends goes out on its day, not ahead like an activity
+            # (the preview shows it ahead all the same).
+            SQL("(NOT o.on_its_day OR o.date_deadline <= %s)", until if preview else today),
             SQL(
                 """NOT EXISTS (SELECT 1 FROM retention_followup f
                     WHERE f.step_id = o.step_id AND f.res_model = o.res_model
@@ -199,7 +210,8 @@ occurrences AS (
     def _new_occurrences(self):
         """The follow-ups this rule must create now, found in one query: each
         (step_id, partner_id, res_model, res_id, cycle, occurrence, date_deadline,
-        company_id)."""
+        company_id, exit kind, exit day): a customer-facing step whose sequence
+        met one of the rule's exit conditions comes with that event."""
         self.ensure_one()
         self.env.flush_all()
         today, until = self._horizon()
@@ -207,11 +219,13 @@ occurrences AS (
             SQL(
                 """%(occurrences)s
 SELECT o.step_id, o.partner_id, o.res_model, o.res_id, o.cycle, o.occurrence, o.date_deadline,
-       o.company_id
+       o.company_id, ex.kind, ex.day
   FROM occurrences o
+  %(exits)s
  WHERE %(where)s
  ORDER BY o.date_deadline, o.res_id, o.step_id, o.occurrence""",
                 occurrences=self._occurrences_sql(until),
+                exits=self._exit_sql(),
                 where=self._new_occurrences_where(today, until),
             )
         )

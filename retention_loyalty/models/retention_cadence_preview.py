@@ -79,7 +79,7 @@ SELECT o.date_deadline, o.partner_id, o.step_id, o.res_model, o.res_id, o.doc_us
  ORDER BY o.date_deadline, o.partner_id, o.step_id
  LIMIT %(limit)s""",
                 occurrences=self._occurrences_sql(until),
-                where=self._new_occurrences_where(today, until),
+                where=self._new_occurrences_where(today, until, preview=True),
                 companies=self.env.companies.ids,
                 limit=PREVIEW_ROWS,
             )
@@ -96,14 +96,21 @@ SELECT o.date_deadline, o.partner_id, o.step_id, o.res_model, o.res_id, o.doc_us
             user = step._retention_responsible(
                 partner.user_id, users.browse(doc_user_id or []), self.fallback_user_id
             )
+            message = {
+                "email_customer": (self.env._("E-mail"), step.retention_mail_template_id),
+                "sms_customer": (self.env._("Text"), step.retention_sms_template_id),
+            }.get(step.retention_action)
             # A document the admin may not open (another rep's order) is not named.
             source = self.env[res_model].browse(res_id)._filtered_access("read")
             lines.append(
                 (
                     format_date(self.env, date),
                     partner.display_name,
-                    step.summary or step.activity_type_id.name,
-                    user.name or "",
+                    # A message to the customer names its template; the customer gets it.
+                    f"{message[0]}: {message[1].name or ''}"
+                    if message
+                    else step.summary or step.activity_type_id.name,
+                    partner.display_name if message else user.name or "",
                     source.display_name if source and res_model != "res.partner" else "",
                 )
             )

@@ -68,8 +68,10 @@ class RetentionCadence(models.Model):
         return done
 
     def _schedule(self, end_batch):
-        """Reconcile, then create this rule's new follow-ups in batches."""
+        """Reconcile, send what was held back, then create this rule's new
+        follow-ups in batches."""
         self._reconcile_followups()
+        self._send_held()
         end_batch()
         todo = self._new_occurrences()
         cron = self.env["ir.cron"]

@@ -24,6 +24,8 @@ QUIET = {
 DEFAULT_STEP_TRAITS = {
     # Created ahead (within the scheduling horizon) rather than on its day.
     "ahead": True,
+    # Writes to the customer: the rule's exit conditions stop it.
+    "customer_facing": False,
 }
 PLACEHOLDER = re.compile(r"\{\{\s*object((?:\.\w+)+)\s*\}\}")
 
@@ -63,23 +65,28 @@ class RetentionCadence(models.Model):
         if not occurrences:
             return 0
         columns = list(zip(*occurrences, strict=True))
+        reasons = [
+            self._exit_reason(kind, day) if kind else None
+            for kind, day in zip(columns[8], columns[9], strict=True)
+        ]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO retention_followup (cadence_id, step_id, partner_id, res_model,
                                                   res_id, cycle, occurrence, date_deadline,
-                                                  state, company_id, create_uid, write_uid,
-                                                  create_date, write_date)
+                                                  state, reason, company_id, create_uid,
+                                                  write_uid, create_date, write_date)
                    SELECT %(cadence)s, v.step_id, v.partner_id, v.res_model, v.res_id, v.cycle,
-                          v.occurrence, v.date_deadline, 'planned',
+                          v.occurrence, v.date_deadline,
+                          CASE WHEN v.reason IS NULL THEN 'planned' ELSE 'stopped' END, v.reason,
                           COALESCE(v.company_id, %(company)s), %(uid)s, %(uid)s,
                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                      FROM unnest(%(steps)s::int[], %(partners)s::int[], %(models)s::varchar[],
                                  %(res_ids)s::int[], %(cycles)s::date[], %(occurrences)s::int[],
-                                 %(dates)s::date[], %(companies)s::int[])
+                                 %(dates)s::date[], %(companies)s::int[], %(reasons)s::varchar[])
                           AS v(step_id, partner_id, res_model, res_id, cycle, occurrence,
-                               date_deadline, company_id)
+                               date_deadline, company_id, reason)
                    ON CONFLICT DO NOTHING
-                   RETURNING id""",
+                   RETURNING id, state = 'planned'""",
                 cadence=self.id,
                 company=self.company_id.id or None,
                 uid=self.env.uid,
@@ -91,11 +98,12 @@ class RetentionCadence(models.Model):
                 occurrences=list(columns[5]),
                 dates=list(columns[6]),
                 companies=list(columns[7]),
+                reasons=reasons,
             )
         )
-        followups = self.env["retention.followup"].browse(
-            [row[0] for row in self.env.cr.fetchall()]
-        )
+        rows = self.env.cr.fetchall()
+        # Stopped ones (a reply, an answer...) are in the ledger, and done with.
+        followups = self.env["retention.followup"].browse([row[0] for row in rows if row[1]])
         if self._trigger_traits()["one_open_per_customer"]:
             followups -= self._join_open_followups(followups)
         for kind, kind_followups in followups.grouped(lambda f: f.step_id.retention_action).items():
@@ -109,7 +117,7 @@ class RetentionCadence(models.Model):
                     )
                 )
             method(kind_followups)
-        return len(followups)
+        return len(rows)
 
     def _join_open_followups(self, followups):
         """New follow-ups whose customer already has this step open (or gets

@@ -24,6 +24,8 @@ SETTINGS = {
     "feedback_quiet_days": 30,
     "churn_days": 90,
     "complaint_target_hours": 48,
+    # Customer-facing e-mails and texts of cadence rules per customer per 7 days.
+    "touch_cap_per_week": 2,
 }
 # The settings every loyalty profile depends on: changing one recomputes them all.
 PROFILE_SETTINGS = (

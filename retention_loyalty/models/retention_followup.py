@@ -44,10 +44,30 @@ class RetentionFollowup(models.Model):
     )
     user_id = fields.Many2one("res.users", "Assigned To", index=True)
     state = fields.Selection(
-        [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")],
+        [
+            ("planned", "Planned"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+            # What a customer-facing step (an e-mail, a text) became.
+            ("sent", "Sent"),
+            ("held", "Held Back"),
+            ("skipped", "Skipped"),
+            ("stopped", "Stopped"),
+        ],
         default="planned",
         required=True,
         index=True,
+    )
+    reason = fields.Char(
+        readonly=True,
+        help="Why a message to the customer was held back, skipped or stopped, in words "
+        "(e.g. stopped: the customer replied on 12 May).",
+    )
+    mail_message_id = fields.Many2one(
+        "mail.message", "Message Sent", index="btree_not_null", ondelete="set null", readonly=True
+    )
+    sms_id = fields.Many2one(
+        "sms.sms", "Text Sent", index="btree_not_null", ondelete="set null", readonly=True
     )
     date_done = fields.Date("Done On", readonly=True)
     company_id = fields.Many2one("res.company", index=True)

@@ -69,4 +69,5 @@ class RetentionComplianceReport(models.Model):
         return SQL("retention_followup f")
 
     def _where(self):
-        return SQL("f.state <> 'cancelled'")
+        # The reps' follow-ups: messages sent to customers are not theirs to do.
+        return SQL("f.state IN ('planned', 'done')")

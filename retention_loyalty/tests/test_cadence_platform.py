@@ -20,6 +20,7 @@ SHIPPED_RULES = (
     "cadence_complaint_measure",
     "cadence_inactivity_winback",
     "cadence_tier_upgrade_thanks",
+    "cadence_countdown_emails",
 )
 
 

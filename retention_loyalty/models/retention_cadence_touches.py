@@ -1,0 +1,339 @@
+"""Customer-facing step kinds: e-mail or text the customer, on the step's day.
+
+Both go through one gate: the weekly limit of messages per customer (across
+rules, companies and feedback requests: the person is the same), the
+company's working days, no promotion while the customer's complaint is open,
+and the opt-out lists (mail.blacklist, phone.blacklist). What the gate holds
+back waits in the ledger ("held") until its next allowed day; what it refuses
+is "skipped" with its reason. Nothing is dropped silently. A rule's exit
+conditions (a reply, an answer, a complaint) stop the rest of a sequence:
+see `_exit_sql`, used when occurrences are created."""
+
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup
+
+from odoo import fields, models, tools
+from odoo.tools import SQL, format_date
+
+UNSUBSCRIBE_SCOPE = "retention-unsubscribe"
+
+
+class RetentionCadence(models.Model):
+    _inherit = "retention.cadence"
+
+    exit_on_reply = fields.Boolean(
+        "Stop When the Customer Replies",
+        default=True,
+        help="A reply by e-mail to one of the sequence's messages (or on its document) stops "
+        "its next e-mails and texts.",
+    )
+    exit_on_feedback = fields.Boolean(
+        "Stop When the Customer Gives Feedback",
+        default=True,
+        help="An answer to a feedback request (or any feedback logged) stops the sequence's "
+        "next e-mails and texts.",
+    )
+    exit_on_complaint = fields.Boolean(
+        "Stop When the Customer Complains",
+        default=True,
+        help="A complaint stops the sequence's next e-mails and texts.",
+    )
+
+    def _step_email_customer_traits(self):
+        return {"ahead": False, "customer_facing": True}
+
+    def _step_sms_customer_traits(self):
+        return {"ahead": False, "customer_facing": True}
+
+    # -- exit conditions, for _new_occurrences ----------------------------------
+
+    def _exit_sql(self):
+        """LATERAL subquery (kind, day) of the first exit event of a source's
+        sequence since it started, for customer-facing steps of this rule."""
+        return SQL(
+            """LEFT JOIN LATERAL (
+                   SELECT x.kind, x.day FROM (
+                       SELECT 'reply' AS kind, min(m.date)::date AS day
+                         FROM mail_message m JOIN res_partner a ON a.id = m.author_id
+                        WHERE %(reply)s AND o.facing AND m.model = o.res_model
+                          AND m.res_id = o.res_id AND m.message_type = 'email'
+                          AND a.commercial_partner_id = o.partner_id AND m.date >= o.start_date
+                       UNION ALL
+                       SELECT 'feedback', min(f.date) FROM retention_feedback f
+                        WHERE %(feedback)s AND o.facing AND f.commercial_partner_id = o.partner_id
+                          AND f.date >= o.start_date
+                          -- The answer that started the sequence does not end it.
+                          AND NOT (o.res_model = 'retention.feedback' AND f.id = o.res_id)
+                       UNION ALL
+                       SELECT 'complaint', min(c.date_reported)::date FROM retention_complaint c
+                        WHERE %(complaint)s AND o.facing
+                          AND c.commercial_partner_id = o.partner_id
+                          AND c.date_reported >= o.start_date
+                          AND NOT (o.res_model = 'retention.complaint' AND c.id = o.res_id)
+                   ) x WHERE x.day IS NOT NULL ORDER BY x.day LIMIT 1
+               ) ex ON true""",
+            reply=bool(self.exit_on_reply),
+            feedback=bool(self.exit_on_feedback),
+            complaint=bool(self.exit_on_complaint),
+        )
+
+    def _exit_reason(self, kind, day):
+        when = format_date(self.env, day)
+        return {
+            "reply": self.env._("Stopped: the customer replied on %(date)s.", date=when),
+            "feedback": self.env._("Stopped: the customer gave feedback on %(date)s.", date=when),
+            "complaint": self.env._("Stopped: the customer complained on %(date)s.", date=when),
+        }[kind]
+
+    # -- the gate -----------------------------------------------------------------
+
+    def _recipient(self, followup, sources):
+        """Who gets the message: the source document's contact, else the customer."""
+        source = sources.get((followup.res_model, followup.res_id))
+        contact = self.env["retention.engine"]._customer_of(source) if source else None
+        return contact or followup.partner_id
+
+    def _touches_this_week(self, partner_ids, today):
+        """{customer id: [dates]} of the messages each got in the last 7 days:
+        cadence e-mails and texts, and feedback requests, from any company."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner_id, date_done FROM retention_followup
+                    WHERE state = 'sent' AND partner_id = ANY(%(ids)s) AND date_done > %(since)s
+                    UNION ALL
+                   SELECT commercial_partner_id, (date_sent AT TIME ZONE 'UTC')::date
+                     FROM retention_feedback_request
+                    WHERE commercial_partner_id = ANY(%(ids)s) AND date_sent >= %(from)s""",
+                ids=list(partner_ids),
+                since=today - timedelta(days=7),
+                # The 7 days end today: a message of a week ago today is out.
+                **{"from": datetime.combine(today - timedelta(days=6), time.min)},
+            )
+        )
+        touches = {}
+        for partner_id, day in self.env.cr.fetchall():
+            touches.setdefault(partner_id, []).append(day)
+        return touches
+
+    def _touch_gate(self, followups, channel, sources):
+        """The follow-ups that may be sent now; the others are held back
+        (with the day they may go) or skipped, with their reason."""
+        today = fields.Date.context_today(self)
+        cap = self.env["retention.engine"]._setting("touch_cap_per_week")
+        customers = followups.partner_id
+        touches = self._touches_this_week(customers.ids, today)
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT commercial_partner_id FROM retention_complaint
+                    WHERE state IN ('new', 'in_progress') AND commercial_partner_id = ANY(%s)""",
+                customers.ids,
+            )
+        )
+        complaining = {row[0] for row in self.env.cr.fetchall()}
+        closed = {
+            (company, day): following for company, day, following in self._closed_days(today, today)
+        }
+        send, decisions = [], []
+        for followup in followups.sorted("id"):
+            recipient = self._recipient(followup, sources)
+            customer = followup.partner_id.id
+            company = followup.company_id.id
+            if channel == "email" and not recipient.email_normalized:
+                decisions.append((followup, "skipped", None, self.env._("No e-mail address.")))
+            elif channel == "sms" and not recipient.phone_sanitized:
+                decisions.append((followup, "skipped", None, self.env._("No mobile number.")))
+            elif (channel == "email" and recipient.is_blacklisted) or (
+                channel == "sms" and recipient.phone_sanitized_blacklisted
+            ):
+                decisions.append(
+                    (followup, "skipped", None, self.env._("Opted out: the customer unsubscribed."))
+                )
+            elif (company, today) in closed:
+                day = closed[company, today]
+                decisions.append(
+                    (
+                        followup,
+                        "held",
+                        day,
+                        self.env._(
+                            "Held back: not a working day; goes out on %(date)s.",
+                            date=format_date(self.env, day),
+                        ),
+                    )
+                )
+            elif customer in complaining:
+                decisions.append(
+                    (
+                        followup,
+                        "held",
+                        today + timedelta(days=1),
+                        self.env._("Held back while the customer's complaint is open."),
+                    )
+                )
+            elif len(touches.get(customer, [])) >= cap:
+                day = min(touches[customer]) + timedelta(days=7)
+                decisions.append(
+                    (
+                        followup,
+                        "held",
+                        day,
+                        self.env._(
+                            "Held back: %(count)s messages this week already; goes out on "
+                            "%(date)s.",
+                            count=len(touches[customer]),
+                            date=format_date(self.env, day),
+                        ),
+                    )
+                )
+            else:
+                touches.setdefault(customer, []).append(today)
+                send.append(followup)
+        if decisions:
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE retention_followup f
+                          SET state = v.state, reason = v.reason,
+                              date_deadline = COALESCE(v.day, f.date_deadline)
+                         FROM unnest(%s::int[], %s::varchar[], %s::date[], %s::varchar[])
+                              AS v(id, state, day, reason)
+                        WHERE f.id = v.id""",
+                    [d[0].id for d in decisions],
+                    [d[1] for d in decisions],
+                    [d[2] for d in decisions],
+                    [d[3] for d in decisions],
+                )
+            )
+            followups.invalidate_recordset(["state", "reason", "date_deadline"])
+        return followups.browse([f.id for f in send])
+
+    def _mark_sent(self, followups, messages=None, texts=None):
+        self.env.cr.execute(
+            SQL(
+                """UPDATE retention_followup f
+                      SET state = 'sent', reason = NULL, date_done = %s,
+                          mail_message_id = v.message_id, sms_id = v.sms_id
+                     FROM unnest(%s::int[], %s::int[], %s::int[]) AS v(id, message_id, sms_id)
+                    WHERE f.id = v.id""",
+                fields.Date.context_today(self),
+                followups.ids,
+                messages or [None] * len(followups),
+                texts or [None] * len(followups),
+            )
+        )
+        followups.invalidate_recordset(
+            ["state", "reason", "date_done", "mail_message_id", "sms_id"]
+        )
+
+    def _skip(self, followups, reason):
+        followups.write({"state": "skipped", "reason": reason})
+
+    # -- step kind: e-mail the customer -------------------------------------------
+
+    def _unsubscribe_url(self, partner):
+        token = tools.hmac(self.env(su=True), UNSUBSCRIBE_SCOPE, partner.id)
+        return f"{partner.get_base_url()}/retention/unsubscribe/{partner.id}/{token}"
+
+    def _step_email_customer(self, followups):
+        """One e-mail per follow-up from the step's template, rendered in one
+        batch per language, sent from the customer's salesperson, threaded on
+        the record the rule works on (a reply lands in its chatter), with a
+        one-click unsubscribe (RFC 8058 headers and a footer link)."""
+        sources = followups._sources()
+        followups = self._touch_gate(followups, "email", sources)
+        on_customer = self.res_model == "res.partner"
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        for step, group in followups.grouped("step_id").items():
+            template = step.retention_mail_template_id
+            if not template or template.model != self.res_model:
+                self._skip(group, self.env._("The step has no e-mail template for this rule."))
+                continue
+            targets = {f.id: f.partner_id.id if on_customer else f.res_id for f in group}
+            rendered = template.sudo()._generate_template(
+                list(set(targets.values())), ("subject", "body_html", "email_from", "lang")
+            )
+            mails = []
+            for followup in group:
+                values = rendered[targets[followup.id]]
+                recipient = self._recipient(followup, sources)
+                sender = followup.partner_id.user_id or self.fallback_user_id
+                url = self._unsubscribe_url(recipient)
+                env = self.with_context(lang=values.get("lang") or recipient.lang).env
+                footer = Markup(
+                    '<p style="font-size: 12px; color: #888;">%s <a href="%s">%s</a></p>'
+                ) % (
+                    env._(
+                        "You receive these messages as a customer of %s.", followup.company_id.name
+                    ),
+                    url,
+                    env._("Unsubscribe"),
+                )
+                mails.append(
+                    {
+                        "subject": values.get("subject"),
+                        "body_html": Markup(values.get("body_html") or "") + footer,
+                        "email_from": sender.email_formatted
+                        or values.get("email_from")
+                        or followup.company_id.email_formatted,
+                        "author_id": sender.partner_id.id or followup.company_id.partner_id.id,
+                        "recipient_ids": [fields.Command.link(recipient.id)],
+                        "model": self.res_model,
+                        "res_id": targets[followup.id],
+                        "message_type": "comment",
+                        "subtype_id": comment,
+                        "headers": repr(
+                            {
+                                "List-Unsubscribe": f"<{url}>",
+                                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                            }
+                        ),
+                        "auto_delete": True,
+                    }
+                )
+            created = self.env["mail.mail"].sudo().create(mails)
+            self._mark_sent(group, messages=created.mail_message_id.ids)
+
+    # -- step kind: text the customer ---------------------------------------------
+
+    def _step_sms_customer(self, followups):
+        """One text per follow-up from the step's SMS template (in the
+        customer's language), queued in Odoo's SMS queue (IAP sends it)."""
+        sources = followups._sources()
+        followups = self._touch_gate(followups, "sms", sources)
+        on_customer = self.res_model == "res.partner"
+        for step, group in followups.grouped("step_id").items():
+            template = step.retention_sms_template_id
+            if not template or template.model != self.res_model:
+                self._skip(group, self.env._("The step has no text template for this rule."))
+                continue
+            targets = {f.id: f.partner_id.id if on_customer else f.res_id for f in group}
+            bodies = template.sudo()._render_field(
+                "body", list(set(targets.values())), compute_lang=True
+            )
+            texts = (
+                self.env["sms.sms"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "number": self._recipient(f, sources).phone_sanitized,
+                            "partner_id": self._recipient(f, sources).id,
+                            "body": bodies[targets[f.id]],
+                            "state": "outgoing",
+                        }
+                        for f in group
+                    ]
+                )
+            )
+            self._mark_sent(group, texts=texts.ids)
+
+    def _send_held(self):
+        """Held-back messages whose day has come go through the gate again."""
+        today = fields.Date.context_today(self)
+        held = self.env["retention.followup"].search(
+            [("cadence_id", "=", self.id), ("state", "=", "held"), ("date_deadline", "<=", today)]
+        )
+        for kind, group in held.grouped(lambda f: f.step_id.retention_action).items():
+            getattr(self, f"_step_{kind}")(group)
+        return len(held)

@@ -1,0 +1,180 @@
+"""Customer-facing steps: e-mails and texts to the customer, within the weekly
+limit, stopped by a reply, never to an address that unsubscribed."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+from .test_cadence import DETRACTOR, CadenceCase
+
+COUNTDOWN = "retention_loyalty.cadence_countdown_emails"
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerTouches(CadenceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fi_FI")
+        cls.env["ir.module.module"]._load_module_terms(["retention_loyalty"], ["fi_FI"])
+        cls.env["ir.config_parameter"].set_param("retention_loyalty.touch_cap_per_week", 2)
+
+    def _mails(self, record):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", record._name), ("res_id", "=", record.id)], order="id")
+        )
+
+    def _followups(self, rule):
+        return self.env["retention.followup"].search([("cadence_id", "=", rule.id)], order="id")
+
+    def _booking(self, name, lang="en_US"):
+        customer = self._customer(name, user_id=self.rep.id, email=f"{name[:5]}@example.com")
+        customer.lang = lang
+        with freeze_time("2030-03-04 09:00:00"):  # a Monday
+            order = self._sell(customer, 100)
+            order.departure_date = date(2030, 3, 25)
+        return customer, order
+
+    def test_a_weekly_countdown_e_mails_the_customer_in_their_language(self):
+        rule = self._on(COUNTDOWN)
+        customer, order = self._booking("Matkailija", lang="fi_FI")
+        with freeze_time("2030-03-10 10:00:00"):
+            lines, _total = rule._preview_rows()
+            self.assertIn(
+                (
+                    "E-mail: Retention: weekly countdown before the departure date",
+                    customer.display_name,
+                ),
+                [(line[2], line[3]) for line in lines],
+            )
+            self._run()
+            self.assertFalse(self._mails(order), "nothing before its day")
+        with freeze_time("2030-03-11 10:00:00"):
+            self._run()
+            [first] = self._mails(order)
+            self.assertIn("tarkistuslista", first.subject)
+            self.assertIn(customer, first.recipient_ids)
+            self.assertIn("List-Unsubscribe-Post", first.headers)
+            self.assertIn("/retention/unsubscribe/", first.body_html)
+            self._run()
+            self.assertEqual(len(self._mails(order)), 1, "each e-mail once")
+        with freeze_time("2030-03-18 10:00:00"):
+            self._run()
+            self.assertEqual(len(self._mails(order)), 2)
+        self.assertEqual(self._followups(rule).mapped("state"), ["sent", "sent"])
+
+    def test_a_reply_through_the_mail_gateway_stops_the_rest(self):
+        rule = self._on(COUNTDOWN)
+        customer, order = self._booking("Replier")
+        with freeze_time("2030-03-11 10:00:00"):
+            self._run()
+            [sent] = self._followups(rule)
+        with freeze_time("2030-03-12 10:00:00"):
+            message_id = sent.mail_message_id.message_id
+            self.env["mail.thread"].message_process(
+                False,
+                f"From: Replier <{customer.email}>\r\n"
+                "To: sales@example.com\r\n"
+                "Subject: Re: your checklist\r\n"
+                "Message-Id: <reply-to-countdown@example.com>\r\n"
+                f"In-Reply-To: {message_id}\r\n"
+                f"References: {message_id}\r\n"
+                "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+                "All set, thank you!\r\n",
+            )
+            self.assertIn("All set", order.message_ids[0].body)
+        with freeze_time("2030-03-18 10:00:00"):
+            self._run()
+        self.assertEqual(len(self._mails(order)), 1, "no second e-mail")
+        stopped = self._followups(rule)[1]
+        self.assertEqual(stopped.state, "stopped")
+        self.assertIn("replied", stopped.reason)
+
+    def test_the_weekly_limit_holds_a_message_back_until_its_next_slot(self):
+        self.env["ir.config_parameter"].set_param("retention_loyalty.touch_cap_per_week", 1)
+        rule = self._on(COUNTDOWN)
+        customer, order = self._booking("Busy customer")
+        with freeze_time("2030-03-08 10:00:00"):
+            self.env["retention.feedback.request"]._send_to(customer, force=True)
+        with freeze_time("2030-03-11 10:00:00"):
+            self._run()
+            [held] = self._followups(rule)
+            self.assertEqual(held.state, "held")
+            self.assertEqual(held.date_deadline, date(2030, 3, 15), "a week after the request")
+            self.assertIn("Held back", held.reason)
+            self.assertFalse(self._mails(order))
+        with freeze_time("2030-03-15 10:00:00"):
+            self._run()
+            self.assertEqual(held.state, "sent")
+            self.assertEqual(len(self._mails(order)), 1)
+
+    def test_an_address_on_the_blacklist_gets_nothing_and_the_follow_up_says_why(self):
+        rule = self._on(COUNTDOWN)
+        customer, order = self._booking("Opted out")
+        self.env["mail.blacklist"]._add(customer.email)
+        with freeze_time("2030-03-11 10:00:00"):
+            self._run()
+        [skipped] = self._followups(rule)
+        self.assertEqual(skipped.state, "skipped")
+        self.assertIn("unsubscribed", skipped.reason)
+        self.assertFalse(self._mails(order))
+
+    @freeze_time("2030-03-04 10:00:00")
+    def test_a_text_step_queues_an_sms(self):
+        template = self.env["sms.template"].create(
+            {
+                "name": "Sorry",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "body": "{{ object.name }}, we are sorry: we will call you today.",
+            }
+        )
+        rule = self._on(DETRACTOR)
+        rule.write(
+            {
+                "template_ids": [
+                    Command.create(
+                        {
+                            "activity_type_id": self.call.id,
+                            "summary": "Text the customer",
+                            "retention_action": "sms_customer",
+                            "retention_sms_template_id": template.id,
+                            "delay_count": 0,
+                            "delay_from": "after_plan_date",
+                        }
+                    )
+                ]
+            }
+        )
+        customer = self._customer("Texted", user_id=self.rep.id, mobile="+32 470 12 34 56")
+        self.env["retention.feedback"].create(
+            {"partner_id": customer.id, "score": 2, "date": fields.Date.today()}
+        )
+        self._run()
+        sms = self.env["sms.sms"].sudo().search([("partner_id", "=", customer.id)])
+        self.assertEqual(sms.number, customer.phone_sanitized)
+        self.assertEqual(sms.body, "Texted, we are sorry: we will call you today.")
+        self.assertEqual(sms.state, "outgoing")
+
+
+@tagged("post_install", "-at_install")
+class TestUnsubscribe(HttpCase):
+    def test_one_click_unsubscribe_blacklists_the_address_and_a_forged_link_gets_404(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Leaving", "email": "leaving@example.com"}
+        )
+        url = self.env["retention.cadence"]._unsubscribe_url(customer)
+        path = url[url.index("/retention/") :]
+        page = self.url_open(path)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Unsubscribe", page.text)
+        self.assertEqual(self.url_open(path[:-3] + "xyz").status_code, 404)
+        # What a mail client posts for List-Unsubscribe-Post (RFC 8058).
+        done = self.url_open(path, data={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(done.status_code, 200)
+        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "leaving@example.com")]))
+        self.assertTrue(customer.is_blacklisted)
