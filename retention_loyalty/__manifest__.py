@@ -45,6 +45,11 @@
     "assets": {
         "web.assets_backend": [
             "retention_loyalty/static/src/**/*",
+            # Extends the graph view, which Odoo loads on demand (below).
+            ("remove", "retention_loyalty/static/src/views/nps_graph/**"),
+        ],
+        "web.assets_backend_lazy": [
+            "retention_loyalty/static/src/views/nps_graph/**",
         ],
         "web.assets_tests": [
             "retention_loyalty/static/tests/tours/*.js",

@@ -25,6 +25,42 @@ class TestRetentionUi(HttpCase):
         self.start_tour("/odoo", "retention_loyalty_cadence_tour", login="admin")
         self.assertFalse(self.env["retention.followup"].search([("partner_id", "=", customer.id)]))
 
+    def test_admin_reads_the_nps_over_time_chart(self):
+        """Red / amber / green shares per month and the NPS line: the tour
+        reads the chart's datasets (a missing colour or line fails it)."""
+        customer = self.env["res.partner"].create({"name": "Tour NPS Customer", "is_company": True})
+        answers = [
+            ("2026-01-10", 10),
+            ("2026-01-12", 9),
+            ("2026-01-14", 8),
+            ("2026-01-20", 2),
+            ("2026-02-03", 9),
+            ("2026-02-04", 3),
+            ("2026-02-05", 4),
+            ("2026-02-06", 5),
+        ]
+        feedback = self.env["retention.feedback"].create(
+            [{"partner_id": customer.id, "date": date, "score": score} for date, score in answers]
+        )
+        self.assertEqual(
+            feedback.mapped("nps_category"),
+            ["promoter", "promoter", "passive", "detractor"] + ["promoter"] + ["detractor"] * 3,
+        )
+        # Answers in a company the admin belongs to but has not selected.
+        other_company = self.env["res.company"].create({"name": "Tour NPS Other Company"})
+        self.env.ref("base.user_admin").company_ids += other_company
+        self.env["retention.feedback"].create(
+            [
+                {"partner_id": customer.id, "date": "2026-01-15", "score": 0, "company_id": c}
+                for c in [other_company.id] * 4
+            ]
+        )
+        self.start_tour(
+            "/odoo/action-retention_loyalty.action_retention_nps_report",
+            "retention_loyalty_nps_report_tour",
+            login="admin",
+        )
+
     def test_rep_drags_a_customer_in_the_advocate_kanban(self):
         customer = self.env["res.partner"].create({"name": "Tour Trader", "is_company": True})
         self.env["retention.feedback"].create({"partner_id": customer.id, "score": 8})
