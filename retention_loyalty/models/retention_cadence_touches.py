@@ -253,6 +253,14 @@ class RetentionCadence(models.Model):
             rendered = template.sudo()._generate_template(
                 list(set(targets.values())), ("subject", "body_html", "email_from", "lang")
             )
+            # Replies come back to the record: its reply-to, for all at once
+            # (mail.message would look each one up alone).
+            reply_to = (
+                self.env[self.res_model]
+                .sudo()
+                .browse(list(set(targets.values())))
+                ._notify_get_reply_to(default=self.env.company.email_formatted)
+            )
             mails = []
             for followup in group:
                 values = rendered[targets[followup.id]]
@@ -277,6 +285,7 @@ class RetentionCadence(models.Model):
                         or values.get("email_from")
                         or followup.company_id.email_formatted,
                         "author_id": sender.partner_id.id or followup.company_id.partner_id.id,
+                        "reply_to": reply_to.get(targets[followup.id]),
                         "recipient_ids": [fields.Command.link(recipient.id)],
                         "model": self.res_model,
                         "res_id": targets[followup.id],
