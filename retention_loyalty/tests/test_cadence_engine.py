@@ -69,7 +69,7 @@ class TestCadenceEngine(CadenceCase):
         few = [self._sell(self._customer(f"Few {i}", user_id=self.rep.id), 100) for i in range(3)]
         self.env.flush_all()
         self.env.invalidate_all()  # the same cold record cache under both test runners
-        with self.assertQueryCount(__system__=27):
+        with self.assertQueryCount(__system__=28):
             self.assertEqual(rule._cron_schedule_followups(rule), 6)
         many = [
             self._sell(self._customer(f"Many {i}", user_id=self.rep.id), 100) for i in range(30)
@@ -77,13 +77,13 @@ class TestCadenceEngine(CadenceCase):
         # Ten times the orders, no more queries.
         self.env.flush_all()
         self.env.invalidate_all()  # the same cold record cache under both test runners
-        with self.assertQueryCount(__system__=27):
+        with self.assertQueryCount(__system__=28):
             self.assertEqual(rule._cron_schedule_followups(rule), 60)
         self.assertEqual(len(self._activities(few[0])) + len(self._activities(many[-1])), 4)
         # Nothing new: a rerun only looks.
         self.env.flush_all()
         self.env.invalidate_all()  # the same cold record cache under both test runners
-        with self.assertQueryCount(__system__=11):
+        with self.assertQueryCount(__system__=13):
             self.assertEqual(rule._cron_schedule_followups(rule), 0)
 
     @freeze_time("2030-03-04 10:00:00")

@@ -56,7 +56,7 @@ class TestProfilePerformance(RetentionCase):
         # Cold caches: the settings, the notes' author and language (the
         # salesperson's or the company's: its labels and tier names) are read
         # once; one INSERT logs the chatter notes, one the tier moves.
-        with self.assertQueryCount(__system__=29):
+        with self.assertQueryCount(__system__=30):
             few._loyalty_recompute()
         self.assertTrue(all(few.mapped("loyalty_tier_id")))
         self._forget_profiles(self.customers)

@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -24,6 +26,33 @@ class TestRetentionUi(HttpCase):
         order.action_confirm()
         self.start_tour("/odoo", "retention_loyalty_cadence_tour", login="admin")
         self.assertFalse(self.env["retention.followup"].search([("partner_id", "=", customer.id)]))
+
+    def test_admin_writes_a_rule_that_e_mails_customers_and_previews_it(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Traveller", "is_company": True, "email": "traveller@example.com"}
+        )
+        product = self.env["product.product"].create({"name": "Tour trip", "list_price": 10})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        order.write(
+            {
+                "date_order": fields.Datetime.now() - timedelta(days=3),
+                "departure_date": fields.Date.today() + timedelta(days=21),
+            }
+        )
+        self.start_tour(
+            "/odoo/action-retention_loyalty.action_retention_cadence/new",
+            "retention_loyalty_email_step_tour",
+            login="admin",
+        )
+        rule = self.env["retention.cadence"].search([("title", "=", "Tour countdown e-mails")])
+        self.assertEqual(rule.template_ids.retention_action, "email_customer")
+        self.assertEqual(rule.template_ids.delay_from, "before_plan_date")
 
     def test_admin_reads_the_nps_over_time_chart(self):
         """Red / amber / green shares per month and the NPS line: the tour

@@ -1,0 +1,81 @@
+import { registry } from "@web/core/registry";
+
+// An admin writes a rule that e-mails customers before their departure date,
+// then previews the e-mails it would send and to whom.
+const step = (name) => `.o_field_one2many[name="template_ids"] .o_data_row .o_field_widget[name="${name}"]`;
+
+registry.category("web_tour.tours").add("retention_loyalty_email_step_tour", {
+    url: "/odoo/action-retention_loyalty.action_retention_cadence/new",
+    steps: () => [
+        {
+            trigger: '.o_field_widget[name="title"] input',
+            run: "edit Tour countdown e-mails",
+        },
+        {
+            trigger: '.o_field_widget[name="trigger"] select',
+            run: 'select "order_date"',
+        },
+        {
+            content: "the e-mail goes on the order: activities on the source document",
+            trigger: '.o_field_widget[name="target"] input[data-value="document"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_field_one2many[name="template_ids"] .o_field_x2many_list_row_add a',
+            run: "click",
+        },
+        {
+            trigger: `${step("activity_type_id")} input`,
+            run: "edit Email",
+        },
+        {
+            trigger: '.o-autocomplete--dropdown-item:contains("Email")',
+            run: "click",
+        },
+        {
+            trigger: `${step("retention_summary")} input`,
+            run: "edit Checklist e-mail",
+        },
+        {
+            trigger: `${step("delay_count")} input`,
+            run: "edit 7",
+        },
+        {
+            trigger: `${step("anchor_side")} select`,
+            run: 'select "before_plan_date"',
+        },
+        {
+            trigger: `${step("repeat_interval")} input`,
+            run: "edit 1",
+        },
+        {
+            trigger: `${step("retention_action")} select`,
+            run: 'select "email_customer"',
+        },
+        {
+            trigger: `${step("retention_mail_template_id")} input`,
+            run: "edit weekly countdown",
+        },
+        {
+            trigger: '.o-autocomplete--dropdown-item:contains("weekly countdown")',
+            run: "click",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved",
+        },
+        {
+            trigger: 'a.nav-link:contains("Preview")',
+            run: "click",
+        },
+        {
+            content: "the preview lists the e-mail and the customer who gets it",
+            trigger:
+                '.o_retention_preview tr:contains("Tour Traveller")' +
+                ':contains("E-mail: Retention: weekly countdown")',
+        },
+    ],
+});
