@@ -39,6 +39,18 @@ class RetentionCadence(models.Model):
         default=True,
         help="A complaint stops the sequence's next e-mails and texts.",
     )
+    exit_on_meeting = fields.Boolean(
+        "Stop When a Meeting Is Booked",
+        default=True,
+        help="A meeting booked with the customer (in the calendar) stops the sequence's next "
+        "e-mails and texts.",
+    )
+    exit_activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        "Stop When This Activity Is Done",
+        help="An activity of this type marked done on the record (e.g. the onboarding call) "
+        "stops the sequence's next e-mails and texts.",
+    )
 
     def _step_email_customer_traits(self):
         return {"ahead": False, "customer_facing": True}
@@ -66,6 +78,20 @@ class RetentionCadence(models.Model):
                           -- The answer that started the sequence does not end it.
                           AND NOT (o.res_model = 'retention.feedback' AND f.id = o.res_id)
                        UNION ALL
+                       SELECT 'meeting', min(e.start)::date
+                         FROM calendar_event e
+                         JOIN calendar_event_res_partner_rel r ON r.calendar_event_id = e.id
+                         JOIN res_partner a ON a.id = r.res_partner_id
+                        WHERE %(meeting)s AND o.facing AND e.active
+                          AND a.commercial_partner_id = o.partner_id
+                          AND e.start >= o.start_date
+                       UNION ALL
+                       SELECT 'activity', min(m.date)::date FROM mail_message m
+                        WHERE %(activity)s::int IS NOT NULL AND o.facing
+                          AND m.mail_activity_type_id = %(activity)s
+                          AND m.model = o.res_model AND m.res_id = o.res_id
+                          AND m.date >= o.start_date
+                       UNION ALL
                        SELECT 'complaint', min(c.date_reported)::date FROM retention_complaint c
                         WHERE %(complaint)s AND o.facing
                           AND c.commercial_partner_id = o.partner_id
@@ -76,6 +102,8 @@ class RetentionCadence(models.Model):
             reply=bool(self.exit_on_reply),
             feedback=bool(self.exit_on_feedback),
             complaint=bool(self.exit_on_complaint),
+            meeting=bool(self.exit_on_meeting),
+            activity=self.exit_activity_type_id.id or None,
         )
 
     def _exit_reason(self, kind, day):
@@ -84,6 +112,12 @@ class RetentionCadence(models.Model):
             "reply": self.env._("Stopped: the customer replied on %(date)s.", date=when),
             "feedback": self.env._("Stopped: the customer gave feedback on %(date)s.", date=when),
             "complaint": self.env._("Stopped: the customer complained on %(date)s.", date=when),
+            "meeting": self.env._("Stopped: a meeting is booked for %(date)s.", date=when),
+            "activity": self.env._(
+                "Stopped: %(activity)s done on %(date)s.",
+                activity=self.exit_activity_type_id.name,
+                date=when,
+            ),
         }[kind]
 
     # -- the gate -----------------------------------------------------------------

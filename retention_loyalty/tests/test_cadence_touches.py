@@ -95,6 +95,33 @@ class TestCustomerTouches(CadenceCase):
         self.assertEqual(stopped.state, "stopped")
         self.assertIn("replied", stopped.reason)
 
+    def test_a_meeting_booked_or_a_chosen_activity_done_stops_the_rest(self):
+        rule = self._on(COUNTDOWN)
+        onboarding = self.env.ref("mail.mail_activity_data_call")
+        rule.exit_activity_type_id = onboarding
+        customer, order = self._booking("Meeting")
+        other, other_order = self._booking("Called")
+        with freeze_time("2030-03-11 10:00:00"):
+            self._run()
+        with freeze_time("2030-03-12 10:00:00"):
+            self.env["calendar.event"].create(
+                {
+                    "name": "Trip briefing",
+                    "start": "2030-03-14 09:00:00",
+                    "stop": "2030-03-14 10:00:00",
+                    "partner_ids": [Command.link(customer.id)],
+                }
+            )
+            other_order.activity_schedule(activity_type_id=onboarding.id).action_feedback(
+                feedback="Called, all clear"
+            )
+        with freeze_time("2030-03-18 10:00:00"):
+            self._run()
+        reasons = {f.res_id: f.reason for f in self._followups(rule) if f.state == "stopped"}
+        self.assertIn("meeting", reasons[order.id])
+        self.assertIn(onboarding.name, reasons[other_order.id])
+        self.assertEqual(len(self._mails(order)) + len(self._mails(other_order)), 2)
+
     def test_the_weekly_limit_holds_a_message_back_until_its_next_slot(self):
         self.env["ir.config_parameter"].set_param("retention_loyalty.touch_cap_per_week", 1)
         rule = self._on(COUNTDOWN)
