@@ -83,6 +83,14 @@ class ResConfigSettings(models.TransientModel):
         default=SETTINGS["complaint_target_hours"],
     )
 
+    retention_referral_ip_hour_limit = fields.Integer(
+        string="Referrals per IP Address and Hour",
+        config_parameter="retention_loyalty.referral_ip_hour_limit",
+        default=SETTINGS["referral_ip_hour_limit"],
+        help="More submissions of the public referral page from one address within an hour "
+        "are refused (HTTP 429).",
+    )
+
     @api.model
     def get_values(self):
         values = super().get_values()
