@@ -134,7 +134,27 @@ class RetentionReferral(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+        referral._thank_referrer()
         return referral.with_env(self.env)
+
+    def _thank_referrer(self):
+        """An e-mail to the referrer, in their language, through the mail queue."""
+        referrer = self.referrer_id
+        if not referrer.email:
+            return
+        env = self.with_context(lang=referrer.lang or self.env.lang).env
+        referrer.sudo().with_env(env).message_post(
+            subject=env._("Thank you for your recommendation"),
+            body=env._(
+                "Thank you for recommending %(company)s to %(friend)s: we will take good "
+                "care of them.",
+                company=self.company_id.name,
+                friend=self.first_name,
+            ),
+            partner_ids=referrer.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -93,7 +93,18 @@ class TestReferralPage(RetentionCase, HttpCase):
             (referral.referrer_id, referral.company_id, referral.state),
             (self.shared, self.company_b, "invited"),
         )
-        self.assertIn("Fiona Friend was referred", self._last_note(self.shared))
+        notes = self.shared.message_ids.mapped("body")
+        self.assertTrue(any("Fiona Friend was referred" in note for note in notes))
+        thanks = self.env["mail.mail"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.shared.id),
+                ("subject", "=", "Thank you for your recommendation"),
+            ]
+        )
+        to_referrer = thanks.filtered(lambda mail: self.shared in mail.recipient_ids)
+        self.assertEqual(len(to_referrer), 1)
+        self.assertIn("Thank you for recommending Shop B to Fiona", to_referrer.body_html)
 
     def test_forged_code_is_404(self):
         csrf = CSRF.search(self._page(self.profile_b.referral_code).text).group(1)
