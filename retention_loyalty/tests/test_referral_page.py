@@ -4,7 +4,7 @@ wins, the friend's first order, the funnel report, and the customer's own
 My loyalty portal page, in two companies with two currencies."""
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -189,6 +189,18 @@ class TestReferralPage(RetentionCase, HttpCase):
         )
         self.assertEqual(funnel.revenue, 400)
         self.assertEqual(funnel.currency_id, self.eur)
+
+    def test_a_rep_keys_the_code_on_a_lead(self):
+        Lead = self.env["crm.lead"].with_user(self.rep).with_company(self.company_b)
+        lead = Lead.create(
+            {"name": "Met at the fair", "contact_name": "Lea", "email_from": "lea@ex.com"}
+        )
+        lead.referral_code = self.profile_b.referral_code
+        self.assertEqual(lead.referred_by_id, self.shared)
+        referral = self.env["retention.referral"].search([("lead_id", "=", lead.id)])
+        self.assertEqual((referral.referrer_id, referral.friend_name), (self.shared, "Lea"))
+        with self.assertRaisesText(ValidationError, "has the referral code"):
+            Lead.create({"name": "Wrong", "referral_code": self.profile_a.referral_code})
 
     def test_a_lead_converted_to_a_customer_is_the_referee(self):
         referral = self.env["retention.referral"]._create_from_page(
