@@ -68,7 +68,7 @@ class RetentionReferralController(http.Controller):
             return self._unknown()
         ip_address = request.httprequest.remote_addr or ""
         Referral = request.env["retention.referral"]
-        limit = request.env["retention.engine"]._setting("referral_ip_hour_limit")
+        limit = Referral._ip_hour_limit()
         if Referral._count_recent_from(ip_address, hours=1) >= limit:
             return self._message(
                 request.env._("Too many referrals"),

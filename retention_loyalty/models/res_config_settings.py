@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .retention_engine import PROFILE_SETTINGS, SETTINGS
+from .retention_referral import IP_HOUR_LIMIT, IP_HOUR_LIMIT_PARAM
 
 MAX_EVALUATION_MONTHS = 120
 MAX_SCORE = 10
@@ -85,8 +86,8 @@ class ResConfigSettings(models.TransientModel):
 
     retention_referral_ip_hour_limit = fields.Integer(
         string="Referrals per IP Address and Hour",
-        config_parameter="retention_loyalty.referral_ip_hour_limit",
-        default=SETTINGS["referral_ip_hour_limit"],
+        config_parameter=IP_HOUR_LIMIT_PARAM,
+        default=IP_HOUR_LIMIT,
         help="More submissions of the public referral page from one address within an hour "
         "are refused (HTTP 429).",
     )

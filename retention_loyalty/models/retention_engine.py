@@ -24,8 +24,6 @@ SETTINGS = {
     "feedback_quiet_days": 30,
     "churn_days": 90,
     "complaint_target_hours": 48,
-    # Referral page submissions accepted from one IP address per hour.
-    "referral_ip_hour_limit": 5,
 }
 # The settings every loyalty profile depends on: changing one recomputes them all.
 PROFILE_SETTINGS = (

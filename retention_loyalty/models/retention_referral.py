@@ -8,6 +8,10 @@ REFERRAL_STATES = [
     ("bought", "Bought"),
     ("duplicate", "Referred Before"),
 ]
+# Referral page submissions accepted from one IP address per hour (Settings;
+# not one of the engine's SETTINGS: the profile recompute never reads it).
+IP_HOUR_LIMIT_PARAM = "retention_loyalty.referral_ip_hour_limit"
+IP_HOUR_LIMIT = 5
 MAX_NAME_LENGTH = 100
 MAX_EMAIL_LENGTH = 254
 
@@ -81,6 +85,11 @@ class RetentionReferral(models.Model):
         """What the friend's thank-you page shows besides the thanks (the
         rewards addon adds the welcome code)."""
         return {}
+
+    @api.model
+    def _ip_hour_limit(self):
+        param = self.env["ir.config_parameter"].sudo().get_param(IP_HOUR_LIMIT_PARAM)
+        return int(param or IP_HOUR_LIMIT)
 
     @api.model
     def _count_recent_from(self, ip_address, hours):
