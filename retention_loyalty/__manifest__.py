@@ -38,6 +38,12 @@
         "views/mail_activity_type_views.xml",
         "views/res_config_settings_views.xml",
         "views/retention_menus.xml",
+        "data/utm_source_data.xml",
+        "views/retention_referral_views.xml",
+        "views/retention_referral_templates.xml",
+        "views/retention_portal_templates.xml",
+        "report/retention_referral_funnel_views.xml",
+        "security/retention_referral_security.xml",
     ],
     "demo": [
         "demo/retention_demo.xml",

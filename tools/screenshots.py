@@ -2,7 +2,10 @@
 Odoo with the demo data, through headless Chromium's DevTools protocol; run by
 `make screenshots` (tools/screenshots.sh), which starts that Odoo.
 
-    python tools/screenshots.py BASE_URL FEEDBACK_PATH CUSTOMER_ID CADENCE_ID
+    python tools/screenshots.py BASE_URL FEEDBACK_PATH CUSTOMER_ID CADENCE_ID [REFERRAL_CODE]
+
+With a referral code, also the referral page and the portal's My loyalty (as
+the demo portal user, login and password "portal") on a phone.
 """
 
 import base64
@@ -102,6 +105,22 @@ class Browser:
         print(f"wrote static/description/{name}")
 
 
+def shoot_referral_pages(browser, base, code):
+    """The public referral page, then My loyalty as the portal user, on a phone."""
+    browser.open(f"{base}/web/session/logout?redirect=/web/login", PHONE, "#login")
+    browser.open(f"{base}/retention/referral/{code}", PHONE, "form.o_retention_referral_form")
+    browser.shoot("referral_page_phone.png")
+    browser.open(f"{base}/web/login", PHONE, "#login")
+    browser.js(
+        "document.querySelector('#login').value = 'portal';"
+        "document.querySelector('#password').value = 'portal';"
+        "document.querySelector('form').submit()"
+    )
+    time.sleep(3)
+    browser.open(f"{base}/my/loyalty", PHONE, ".o_retention_my_loyalty")
+    browser.shoot("my_loyalty_phone.png")
+
+
 def main():
     base, feedback, customer, cadence = sys.argv[1:5]
     browser = Browser()
@@ -130,6 +149,8 @@ def main():
             browser.shoot(name)
         browser.open(f"{base}{feedback}?score=9", PHONE, "form")
         browser.shoot("feedback_page_phone.png")
+        if len(sys.argv) > 5:  # noqa: PLR2004
+            shoot_referral_pages(browser, base, sys.argv[5])
     finally:
         browser.process.kill()
 

@@ -22,15 +22,22 @@ ids=$(odoo shell -d "$DB" --log-level=warn 2>>"$LOG" <<'PY'
 customer = env['res.partner'].search([('loyalty_tier_id', '!=', False), ('referral_count', '>', 0)],
                                      order='loyalty_revenue desc', limit=1)
 request, _ = env['retention.feedback.request']._send_to(customer)
+# The demo portal user works for that customer and referred two friends.
+portal = env.ref('base.demo_user0')
+portal.password = 'portal'
+portal.partner_id.parent_id = customer
+profile = env['retention.profile']._profiles_of(customer, env.company)
+for name, email in (('Nadia Novak', 'nadia@example.com'), ('Oscar Olsen', 'oscar@example.com')):
+    env['retention.referral']._create_from_page(profile, name, email, '10.0.0.5')
 print('SHOTS', f'/retention/feedback/{request.access_token}', customer.id,
-      env.ref('retention_loyalty.cadence_after_sale_248').id)
+      env.ref('retention_loyalty.cadence_after_sale_248').id, profile.referral_code)
 env.cr.commit()
 PY
 )
-read -r _ feedback customer cadence < <(grep '^SHOTS ' <<<"$ids") || die "no demo customer found (log: $LOG)."
+read -r _ feedback customer cadence referral_code < <(grep '^SHOTS ' <<<"$ids") || die "no demo customer found (log: $LOG)."
 say "serving it on port $PORT"
 # Not through the `odoo` function: $! must be the server itself, to stop it.
 "$VENV/bin/python" -m odoo -c "$ODOO_CONF" -d "$DB" --http-port="$PORT" --log-level=warn >>"$LOG" 2>&1 &
 SERVER=$!
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/web/login" >/dev/null && break; sleep 1; done
-"$VENV/bin/python" "$REPO_DIR/tools/screenshots.py" "http://127.0.0.1:$PORT" "$feedback" "$customer" "$cadence"
+"$VENV/bin/python" "$REPO_DIR/tools/screenshots.py" "http://127.0.0.1:$PORT" "$feedback" "$customer" "$cadence" "$referral_code"

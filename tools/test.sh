@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make test: lint; install retention_loyalty in a throwaway database and fail on
 # any warning or error it logs; run the addon's tests with pytest-odoo; run the
-# whole-system checks in tests/ (install -> upgrade -> uninstall).
+# whole-system checks in tests/ (install -> upgrade -> uninstall). Then the
+# sale_loyalty bridge (retention_loyalty_sale_loyalty): installed with
+# sale_loyalty in the same throwaway database, and its tests.
 source "$(dirname "$0")/env.sh"
 ensure_all
 "$REPO_DIR/tools/lint.sh" || die "lint failed (see above)."
@@ -33,6 +35,21 @@ say "addon tests (pytest-odoo, real Odoo, headless Chromium for tours)"
 # pytest-odoo imports odoo.tests before it enables test mode, which Odoo logs as
 # a spurious "Importing test framework" error: silence that one logger.
 "$VENV/bin/python" -m pytest retention_loyalty/tests --odoo-config="$ODOO_CONF" \
+    --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
+    --odoo-extra=log-handler=odoo.tests.common:CRITICAL -ra || status=1
+
+# After the addon's own tests: those run without sale_loyalty.
+say "installing the referral rewards bridge (sale_loyalty, retention_loyalty_sale_loyalty)"
+odoo -d "$DB" -i sale_loyalty,retention_loyalty_sale_loyalty --stop-after-init \
+    >"$LOG_DIR/install-bridge.log" 2>&1 ||
+    { tail -n 30 "$LOG_DIR/install-bridge.log"; echo "installing retention_loyalty_sale_loyalty failed (log: $LOG_DIR/install-bridge.log)."; status=1; }
+if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG_DIR/install-bridge.log"; then
+    echo "installing retention_loyalty_sale_loyalty logged the warnings or errors above (log: $LOG_DIR/install-bridge.log)."
+    status=1
+fi
+
+say "bridge tests (retention_loyalty_sale_loyalty, with sale_loyalty installed)"
+"$VENV/bin/python" -m pytest retention_loyalty_sale_loyalty/tests --odoo-config="$ODOO_CONF" \
     --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
     --odoo-extra=log-handler=odoo.tests.common:CRITICAL -ra || status=1
 

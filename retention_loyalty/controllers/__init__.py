@@ -1,2 +1,4 @@
 from . import main
 from . import unsubscribe
+from . import referral
+from . import portal

@@ -32,3 +32,5 @@ from . import retention_complaint_category
 from . import retention_complaint
 from . import retention_feedback_request
 from . import digest_digest
+from . import retention_referral
+from . import retention_profile_portal

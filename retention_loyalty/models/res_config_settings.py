@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .retention_engine import PROFILE_SETTINGS, SETTINGS
+from .retention_referral import IP_HOUR_LIMIT, IP_HOUR_LIMIT_PARAM
 
 MAX_EVALUATION_MONTHS = 120
 MAX_SCORE = 10
@@ -88,6 +89,14 @@ class ResConfigSettings(models.TransientModel):
         default=SETTINGS["touch_cap_per_week"],
         help="Cadence e-mails and texts a customer gets at most in 7 days, across rules "
         "and companies (the person is the same); the next one waits.",
+    )
+
+    retention_referral_ip_hour_limit = fields.Integer(
+        string="Referrals per IP Address and Hour",
+        config_parameter=IP_HOUR_LIMIT_PARAM,
+        default=IP_HOUR_LIMIT,
+        help="More submissions of the public referral page from one address within an hour "
+        "are refused (HTTP 429).",
     )
 
     @api.model

@@ -151,9 +151,29 @@ class ResPartner(models.Model):
         "against it.",
     )
 
+    referral_code = _profile_field(
+        fields.Char,
+        name="referral_code",
+        help="The customer's personal code for this company's referral page.",
+    )
+    referral_url = fields.Char(
+        "Referral Link",
+        compute="_compute_referral_url",
+        groups="base.group_user",
+        help="The public page where the customer's friends leave their name and e-mail.",
+    )
+
     @api.depends_context("company")
     def _compute_loyalty_currency_id(self):
         self.loyalty_currency_id = self.env.company.currency_id
+
+    @api.depends("referral_code")
+    @api.depends_context("company")
+    def _compute_referral_url(self):
+        for partner in self:
+            partner.referral_url = partner.referral_code and (
+                f"{partner.get_base_url()}/retention/referral/{partner.referral_code}"
+            )
 
     @api.depends("commercial_partner_id")
     @api.depends_context("company")

@@ -1,6 +1,9 @@
+import secrets
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools.sql import create_index
+from odoo.tools import SQL
+from odoo.tools.sql import create_index, create_unique_index
 
 from .retention_feedback import NPS_CATEGORIES
 
@@ -40,7 +43,9 @@ USER_FIELDS = [
     "opportunity_level",
     "last_review_date",
 ]
-PROFILE_FIELDS = ENGINE_FIELDS + USER_FIELDS
+# Generated once per profile, never typed: the customer's public referral code.
+CODE_FIELDS = ["referral_code"]
+PROFILE_FIELDS = ENGINE_FIELDS + USER_FIELDS + CODE_FIELDS
 ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS)
 # What a customer without a profile in the company reads.
 PROFILE_DEFAULTS = {
@@ -57,6 +62,21 @@ PROFILE_DEFAULTS = {
     "reference_consent": False,
     "opportunity_level": "medium",
 }
+
+
+# 9 random bytes: 12 URL-safe characters, 72 bits (secrets.token_urlsafe(9)).
+REFERRAL_CODE_BYTES = 9
+# The same in SQL, for profiles the engine inserts: gen_random_uuid() is
+# PostgreSQL's cryptographic generator; bytes 1-6 and 11-13 of a v4 UUID are
+# random (the version and variant bits sit in bytes 7 and 9).
+REFERRAL_CODE_SQL = (
+    "translate(encode(substring(uuid_send(gen_random_uuid()) FROM 1 FOR 6)"
+    " || substring(uuid_send(gen_random_uuid()) FROM 11 FOR 3), 'base64'), '+/', '-_')"
+)
+
+
+def new_referral_code():
+    return secrets.token_urlsafe(REFERRAL_CODE_BYTES)
 
 
 def check_engine_fields(env, vals):
@@ -107,6 +127,12 @@ class RetentionProfile(models.Model):
     last_review_date = fields.Date()
     next_review_date = fields.Date()
     order_interval_days = fields.Integer("Usual Days Between Orders")
+    referral_code = fields.Char(
+        copy=False,
+        readonly=True,
+        default=lambda self: new_referral_code(),
+        help="The customer's personal code on the public referral page of this company.",
+    )
 
     _sql_constraints = [
         (
@@ -125,6 +151,25 @@ class RetentionProfile(models.Model):
                 self._table,
                 ["company_id", column],
             )
+        # Every profile has its own code: those the engine inserts in SQL (the
+        # column's default), and those that existed before the code did.
+        code = SQL(REFERRAL_CODE_SQL)
+        self.env.cr.execute(
+            SQL("ALTER TABLE retention_profile ALTER COLUMN referral_code SET DEFAULT %s", code)
+        )
+        self.env.cr.execute(
+            SQL("UPDATE retention_profile SET referral_code = %s WHERE referral_code IS NULL", code)
+        )
+        create_unique_index(
+            self.env.cr, "retention_profile_referral_code_uniq", self._table, ["referral_code"]
+        )
+
+    def _init_column(self, column_name):
+        # One code per row (init() draws them), never the ORM default's one
+        # value copied to every existing profile.
+        if column_name == "referral_code":
+            return None
+        return super()._init_column(column_name)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -149,6 +194,8 @@ class RetentionProfile(models.Model):
         if self.env.su:
             return
         check_engine_fields(self.env, vals)
+        if "referral_code" in vals:
+            raise AccessError(self.env._("A referral code is generated: it cannot be set by hand."))
         if self:
             tier_changed = any(
                 vals.get("loyalty_tier_id", profile.loyalty_tier_id.id)

@@ -41,6 +41,12 @@ class SaleOrder(models.Model):
             self.env["retention.cadence"]._trigger_scheduling()
         return result
 
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        # A referred friend's first order: the referral is bought.
+        self.env["retention.referral"]._orders_confirmed(self)
+        return result
+
     def action_log_complaint(self):
         self.ensure_one()
         return self.env["retention.complaint"]._action_log(

@@ -15,3 +15,4 @@ from . import test_access_matrix
 from . import test_translations
 from . import test_cadence_platform
 from . import test_cadence_touches
+from . import test_referral_page

@@ -35,6 +35,7 @@ REPORTS = (
     "retention.churn.report",
     "retention.referral.report",
     "retention.compliance.report",
+    "retention.referral.funnel.report",
 )
 # Rights on a record of the main company. Portal and public users get nothing.
 # fmt: off
@@ -56,6 +57,8 @@ MATRIX = {
     "retention.profile":               ("rwc",  "rwc",    "rwcu",       "-"),
     # Answers follow their review's company (rule on review_id.company_id).
     "retention.account.review.answer": ("rwcu", "rwcu",   "rwcu",       "-"),
+    # Referrals come from the public page: reps correct the referee, admins the rest.
+    "retention.referral":              ("rw",   "rw",     "rwcu",       "-"),
     **dict.fromkeys(REPORTS,           ("r",    "r",      "r",          "-")),
 }
 # fmt: on
@@ -103,7 +106,14 @@ class TestAccessMatrix(RetentionCase, HttpCase):
         review = cls._make(
             "retention.account.review", answer_ids=[Command.create({"question": "?"})]
         )
+        profile = cls.env["retention.profile"].search(
+            [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.env.company.id)]
+        )
+        referral = cls.env["retention.referral"]._create_from_page(
+            profile, "Matrix Friend", "friend@example.com", "10.0.0.1"
+        )
         cls.records = {
+            "retention.referral": referral,
             "retention.tier": cls.env["retention.tier"].create(
                 {"name": "Diamond", "sequence": 99, "min_revenue": 1e6, "min_order_count": 99}
                 | {"min_tenure_days": 999, **here}

@@ -1,0 +1,101 @@
+from odoo import http
+from odoo.http import request
+from odoo.tools import email_normalize
+
+from ..models.retention_referral import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+
+CODE_MAX_LENGTH = 64
+
+
+class RetentionReferralController(http.Controller):
+    """A customer's public referral page: a friend leaves a name and an
+    e-mail. A GET only shows; a POST records; each refusal has its status
+    (404 unknown code, 400 bad input, 429 too many from one address)."""
+
+    def _find(self, code):
+        if not code or len(code) > CODE_MAX_LENGTH:
+            return None
+        profile = (
+            request.env["retention.profile"].sudo().search([("referral_code", "=", code)], limit=1)
+        )
+        # The page speaks the friend's language (the browser's), not the referrer's.
+        return profile or None
+
+    def _page(self, template, profile, status=200, **values):
+        return request.render(
+            template,
+            {"profile": profile, "company": profile.company_id if profile else None, **values},
+            status=status,
+        )
+
+    def _message(self, title, text, status, profile=None):
+        return self._page(
+            "retention_loyalty.referral_page_message", profile, status, title=title, text=text
+        )
+
+    def _unknown(self):
+        return self._message(
+            request.env._("This link is not valid"),
+            request.env._("Please ask your friend for their referral link."),
+            404,
+        )
+
+    @http.route(
+        "/retention/referral/<string:code>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def referral_page(self, code, **kwargs):
+        profile = self._find(code)
+        if not profile:
+            return self._unknown()
+        return self._page(
+            "retention_loyalty.referral_page_form", profile, code=code, name="", email=""
+        )
+
+    @http.route(
+        "/retention/referral/<string:code>/submit",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        sitemap=False,
+    )
+    def referral_submit(self, code, name=None, email=None, **kwargs):
+        profile = self._find(code)
+        if not profile:
+            return self._unknown()
+        ip_address = request.httprequest.remote_addr or ""
+        Referral = request.env["retention.referral"]
+        limit = Referral._ip_hour_limit()
+        if Referral._count_recent_from(ip_address, hours=1) >= limit:
+            return self._message(
+                request.env._("Too many referrals"),
+                request.env._("Please try again in an hour. Thank you for your patience."),
+                429,
+                profile,
+            )
+        name, email = (name or "").strip(), (email or "").strip()
+        if (
+            not name
+            or len(name) > MAX_NAME_LENGTH
+            or len(email) > MAX_EMAIL_LENGTH
+            or not email_normalize(email)
+        ):
+            return self._page(
+                "retention_loyalty.referral_page_form",
+                profile,
+                400,
+                code=code,
+                name=name[:MAX_NAME_LENGTH],
+                email=email[:MAX_EMAIL_LENGTH],
+                error=request.env._("Please give your name and a valid e-mail address."),
+            )
+        referral = Referral.sudo()._create_from_page(profile, name, email, ip_address)
+        return self._page(
+            "retention_loyalty.referral_page_thanks",
+            profile,
+            referral=referral,
+            **referral._thanks_values(),
+        )

@@ -1,0 +1,143 @@
+"""What the customer reads of their own profile on the portal (My loyalty):
+their tier and its benefits, the way to the next tier, their referral link
+and referees, their feedback. Never an internal figure (satisfaction, health,
+key account): the portal page gets these values only."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import format_amount, format_date
+
+
+class RetentionProfile(models.Model):
+    _inherit = "retention.profile"
+
+    @api.model
+    def _portal_profile(self, partner, company):
+        """The profile of `partner`'s commercial entity in `company`, as
+        superuser, created if missing (it holds the referral code)."""
+        return self.sudo()._profiles_of(partner.commercial_partner_id, company)
+
+    def _portal_next_tier(self):
+        """The next tier up the ladder of the profile's company, or None."""
+        self.ensure_one()
+        tiers = (
+            self.env["retention.tier"]
+            .sudo()
+            .with_company(self.company_id)
+            .search([("company_id", "in", [False, self.company_id.id])], order="sequence, id")
+        )
+        current = self.loyalty_tier_id
+        for tier in tiers:
+            if not current or (tier.sequence, tier.id) > (current.sequence, current.id):
+                if tier != current:
+                    return tier
+        return None
+
+    def _portal_progress(self):
+        """[(text, percent)] of what is missing for the next tier within the
+        evaluation window, e.g. "2,300.00 € more in the next 12 months for Gold"."""
+        self.ensure_one()
+        tier = self._portal_next_tier()
+        if not tier:
+            return None
+        env = self.env
+        months = env["retention.engine"]._setting("evaluation_months")
+        today = fields.Date.context_today(self)
+        tenure = (today - self.first_order_date).days if self.first_order_date else 0
+        lines = []
+        missing = tier.min_revenue - self.loyalty_revenue
+        if missing > 0:
+            lines.append(
+                (
+                    env._(
+                        "%(amount)s more in the next %(months)s months for %(tier)s",
+                        amount=format_amount(env, missing, self.company_id.currency_id),
+                        months=months,
+                        tier=tier.name,
+                    ),
+                    int(100 * self.loyalty_revenue / tier.min_revenue),
+                )
+            )
+        missing_orders = tier.min_order_count - self.loyalty_order_count
+        if missing_orders > 0:
+            lines.append(
+                (
+                    env._(
+                        "%(count)s more orders in the next %(months)s months for %(tier)s",
+                        count=missing_orders,
+                        months=months,
+                        tier=tier.name,
+                    )
+                    if missing_orders > 1
+                    else env._(
+                        "1 more order in the next %(months)s months for %(tier)s",
+                        months=months,
+                        tier=tier.name,
+                    ),
+                    int(100 * self.loyalty_order_count / tier.min_order_count),
+                )
+            )
+        missing_days = tier.min_tenure_days - tenure
+        if missing_days > 0:
+            lines.append(
+                (
+                    env._(
+                        "%(tier)s from %(date)s at the earliest (customer for %(days)s days)",
+                        tier=tier.name,
+                        date=format_date(env, today + timedelta(days=missing_days)),
+                        days=tier.min_tenure_days,
+                    ),
+                    int(100 * tenure / tier.min_tenure_days),
+                )
+            )
+        if not lines:
+            lines.append((env._("%(tier)s at the next update", tier=tier.name), 100))
+        return {"tier": tier, "lines": lines}
+
+    def _portal_values(self):
+        """Everything the My loyalty page shows, read as superuser and limited
+        to this profile's customer and company."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        referrals = (
+            self.env["retention.referral"]
+            .sudo()
+            .search([("referrer_id", "=", partner.id), ("company_id", "=", company.id)])
+        )
+        feedback = (
+            self.env["retention.feedback"]
+            .sudo()
+            .search(
+                [("partner_id", "child_of", partner.id), ("company_id", "=", company.id)],
+                order="date desc, id desc",
+                limit=20,
+            )
+        )
+        tier = self.loyalty_tier_id
+        return {
+            "profile": self,
+            "company": company,
+            "tier": tier,
+            "tier_pricelist": tier.pricelist_id.name if tier.pricelist_id else False,
+            "progress": self._portal_progress(),
+            "referral_url": f"{company.get_base_url()}/retention/referral/{self.referral_code}",
+            "referees": [
+                {"name": referral.first_name, "status": referral._portal_status()}
+                for referral in referrals
+            ],
+            "rewards": self._portal_rewards(),
+            "feedback": [
+                {
+                    "date": format_date(self.env, answer.date),
+                    "score": answer.score,
+                    "comment": answer.comment,
+                }
+                for answer in feedback
+            ],
+        }
+
+    def _portal_rewards(self):
+        """[{name, code, value, expiration}] of the customer's rewards: none
+        here; the loyalty rewards addon lists the loyalty cards."""
+        return []

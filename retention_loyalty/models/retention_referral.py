@@ -1,0 +1,237 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import email_normalize
+
+REFERRAL_STATES = [
+    ("invited", "Invited"),
+    ("bought", "Bought"),
+    ("duplicate", "Referred Before"),
+]
+# Referral page submissions accepted from one IP address per hour (Settings;
+# not one of the engine's SETTINGS: the profile recompute never reads it).
+IP_HOUR_LIMIT_PARAM = "retention_loyalty.referral_ip_hour_limit"
+IP_HOUR_LIMIT = 5
+MAX_NAME_LENGTH = 100
+MAX_EMAIL_LENGTH = 254
+
+
+class RetentionReferral(models.Model):
+    """A friend a customer referred through the public referral page (or a
+    rep's code on a lead): the lead it created, who the friend became and
+    their first order. The first referrer of a friend wins; a later referral
+    of the same friend in the same company is kept as "referred before"."""
+
+    _name = "retention.referral"
+    _description = "Referral"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _rec_name = "friend_name"
+
+    referrer_id = fields.Many2one(
+        "res.partner", "Referrer", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one("res.users", "Salesperson", index="btree_not_null")
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    friend_name = fields.Char("Friend", required=True)
+    email = fields.Char("Friend's E-mail")
+    email_normalized = fields.Char(compute="_compute_email_normalized", store=True, index=True)
+    ip_address = fields.Char("IP Address", groups="retention_loyalty.group_retention_manager")
+    lead_id = fields.Many2one("crm.lead", "Lead", ondelete="set null", index="btree_not_null")
+    referee_id = fields.Many2one(
+        "res.partner",
+        "Referee",
+        compute="_compute_referee_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="The customer the friend became (the lead's customer, or the buyer of the "
+        "first order with the friend's e-mail).",
+    )
+    state = fields.Selection(REFERRAL_STATES, default="invited", required=True, tracking=True)
+    sale_order_id = fields.Many2one("sale.order", "First Order", ondelete="set null")
+    date_bought = fields.Date("First Order Date")
+    order_amount = fields.Monetary("First Order Amount", help="Untaxed, in the company's currency.")
+    reward_cost = fields.Monetary(
+        help="What the rewards of this referral cost (filled by the loyalty rewards addon)."
+    )
+
+    @api.depends("email")
+    def _compute_email_normalized(self):
+        for referral in self:
+            referral.email_normalized = email_normalize(referral.email or "") or False
+
+    @api.depends("lead_id.partner_id")
+    def _compute_referee_id(self):
+        for referral in self:
+            if referral.lead_id.partner_id:
+                referral.referee_id = referral.lead_id.partner_id.commercial_partner_id
+
+    @property
+    def first_name(self):
+        """What the referrer's portal page shows of the friend."""
+        return (self.friend_name or "").strip().split(" ")[0]
+
+    def _portal_status(self):
+        """The status the referrer reads on their portal page."""
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _thanks_values(self):
+        """What the friend's thank-you page shows besides the thanks (the
+        rewards addon adds the welcome code)."""
+        return {}
+
+    @api.model
+    def _ip_hour_limit(self):
+        param = self.env["ir.config_parameter"].sudo().get_param(IP_HOUR_LIMIT_PARAM)
+        return int(param or IP_HOUR_LIMIT)
+
+    @api.model
+    def _count_recent_from(self, ip_address, hours):
+        """Referrals sent from this address in the last `hours`."""
+        since = fields.Datetime.now() - timedelta(hours=hours)
+        return self.sudo().search_count([("ip_address", "=", ip_address), ("date", ">=", since)])
+
+    @api.model
+    def _create_from_page(self, profile, friend_name, email, ip_address):
+        """A friend left their name and e-mail on `profile`'s referral page:
+        a lead in the profile's company for the referrer's salesperson, with
+        the Referral source, the referral record, and a note on the referrer."""
+        referrer, company = profile.partner_id, profile.company_id
+        Lead = self.env["crm.lead"].sudo().with_company(company)
+        salesperson = referrer.user_id.filtered(lambda user: company in user.company_ids)
+        lead = Lead.create(
+            {
+                "name": self.env._("Referral: %(friend)s", friend=friend_name),
+                "contact_name": friend_name,
+                "email_from": email,
+                "company_id": company.id,
+                "user_id": salesperson.id,
+                "referred_by_id": referrer.id,
+                "source_id": self.env.ref("retention_loyalty.utm_source_referral").id,
+                "description": self.env._(
+                    "Referred by %(referrer)s through the referral page.",
+                    referrer=referrer.display_name,
+                ),
+            }
+        )
+        referral = (
+            self.sudo()
+            .with_company(company)
+            .create(
+                {
+                    "referrer_id": referrer.id,
+                    "company_id": company.id,
+                    "user_id": salesperson.id,
+                    "friend_name": friend_name,
+                    "email": email,
+                    "ip_address": ip_address,
+                    "lead_id": lead.id,
+                }
+            )
+        )
+        referrer.sudo().message_post(
+            body=self.env._(
+                "%(friend)s was referred through the referral page: lead “%(lead)s”.",
+                friend=friend_name,
+                lead=lead.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        referral._thank_referrer()
+        return referral.with_env(self.env)
+
+    def _thank_referrer(self):
+        """An e-mail to the referrer, in their language, through the mail queue."""
+        referrer = self.referrer_id
+        if not referrer.email:
+            return
+        env = self.with_context(lang=referrer.lang or self.env.lang).env
+        referrer.sudo().with_env(env).message_post(
+            subject=env._("Thank you for your recommendation"),
+            body=env._(
+                "Thank you for recommending %(company)s to %(friend)s: we will take good "
+                "care of them.",
+                company=self.company_id.name,
+                friend=self.first_name,
+            ),
+            partner_ids=referrer.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        referrals = super().create(vals_list)
+        referrals._mark_duplicates()
+        return referrals
+
+    def _mark_duplicates(self):
+        """First referrer wins: a friend already referred in the company (same
+        e-mail, or already somebody's referral) by another customer."""
+        for referral in self:
+            earlier = self.search_count(
+                [
+                    ("id", "!=", referral.id),
+                    ("company_id", "=", referral.company_id.id),
+                    ("email_normalized", "=", referral.email_normalized),
+                    ("state", "!=", "duplicate"),
+                    ("date", "<=", referral.date),
+                ],
+                limit=1,
+            )
+            if referral.email_normalized and earlier:
+                referral.state = "duplicate"
+
+    def _orders_confirmed(self, orders):
+        """The referrals whose friend placed these confirmed orders (found by the
+        customer or the e-mail) are bought, with the friend's first order.
+        Returns {referral: order} of the referrals just bought."""
+        commercials = orders.partner_id.commercial_partner_id
+        emails = {
+            email_normalize(email) for email in orders.partner_id.mapped("email") if email
+        } - {False}
+        domain = [
+            ("state", "=", "invited"),
+            ("company_id", "in", orders.company_id.ids),
+            "|",
+            ("referee_id", "in", commercials.ids),
+            ("email_normalized", "in", list(emails)),
+        ]
+        referrals = self.sudo().search(domain, order="date, id")
+        bought = {}
+        for order in orders.sorted("id"):
+            customer = order.partner_id.commercial_partner_id
+            email = email_normalize(order.partner_id.email or "")
+            for referral in referrals:
+                if referral in bought or referral.company_id != order.company_id:
+                    continue
+                if referral.referee_id == customer or (
+                    not referral.referee_id and email and referral.email_normalized == email
+                ):
+                    bought[referral] = order
+                    break
+        for referral, order in bought.items():
+            customer = order.partner_id.commercial_partner_id
+            referral.write(
+                {
+                    "referee_id": customer.id,
+                    "state": "bought",
+                    "sale_order_id": order.id,
+                    "date_bought": fields.Date.context_today(referral, order.date_order),
+                    "order_amount": order.currency_id._convert(
+                        order.amount_untaxed,
+                        order.company_id.currency_id,
+                        order.company_id,
+                        order.date_order,
+                    ),
+                }
+            )
+            if not customer.referred_by_id and customer != referral.referrer_id:
+                customer.sudo().referred_by_id = referral.referrer_id
+        return bought

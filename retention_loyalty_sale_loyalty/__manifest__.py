@@ -1,0 +1,20 @@
+{
+    "name": "Retention & Loyalty: Referral Rewards",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "summary": "Reward referrals with Odoo's loyalty programs: a welcome code for the friend, "
+    "a held reward for the referrer, fraud rules",
+    "website": "https://github.com/retention-loyalty/retention_loyalty",
+    "author": "Retention Loyalty developers",
+    "maintainers": ["retention-loyalty"],
+    "development_status": "Alpha",
+    "license": "LGPL-3",
+    "depends": ["retention_loyalty", "sale_loyalty"],
+    "data": [
+        "data/ir_cron_data.xml",
+        "views/retention_referral_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/retention_referral_templates.xml",
+    ],
+    "auto_install": True,
+}

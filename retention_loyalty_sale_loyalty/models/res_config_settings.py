@@ -1,0 +1,41 @@
+from odoo import fields, models
+
+# The bridge's settings (ir.config_parameter retention_loyalty.<key>) and defaults.
+REWARD_SETTINGS = {
+    "referral_hold_days": 30,
+    "referral_yearly_cap": 10,
+    "referral_ip_day_limit": 3,
+}
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    retention_referral_welcome_program_id = fields.Many2one(
+        related="company_id.retention_referral_welcome_program_id", readonly=False
+    )
+    retention_referral_reward_program_id = fields.Many2one(
+        related="company_id.retention_referral_reward_program_id", readonly=False
+    )
+    retention_referral_reward_points = fields.Float(
+        related="company_id.retention_referral_reward_points", readonly=False
+    )
+    retention_referral_hold_days = fields.Integer(
+        string="Hold Rewards (days)",
+        config_parameter="retention_loyalty.referral_hold_days",
+        default=REWARD_SETTINGS["referral_hold_days"],
+        help="The referrer's reward waits this long after the friend's first order, and is "
+        "issued only if the order still stands.",
+    )
+    retention_referral_yearly_cap = fields.Integer(
+        string="Rewards per Referrer and Year",
+        config_parameter="retention_loyalty.referral_yearly_cap",
+        default=REWARD_SETTINGS["referral_yearly_cap"],
+    )
+    retention_referral_ip_day_limit = fields.Integer(
+        string="Friends per IP Address and Day",
+        config_parameter="retention_loyalty.referral_ip_day_limit",
+        default=REWARD_SETTINGS["referral_ip_day_limit"],
+        help="More friends referred from one IP address within a day are held for a rep's "
+        "review: no reward until approved.",
+    )
