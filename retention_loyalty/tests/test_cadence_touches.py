@@ -100,7 +100,7 @@ class TestCustomerTouches(CadenceCase):
         onboarding = self.env.ref("mail.mail_activity_data_call")
         rule.exit_activity_type_id = onboarding
         customer, order = self._booking("Meeting")
-        other, other_order = self._booking("Called")
+        _other, other_order = self._booking("Called")
         with freeze_time("2030-03-11 10:00:00"):
             self._run()
         with freeze_time("2030-03-12 10:00:00"):
