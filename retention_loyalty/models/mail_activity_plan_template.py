@@ -1,8 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.translate import html_translate
 
 DELAY_UNITS = [("days", "days"), ("weeks", "weeks"), ("months", "months")]
+# Offsets and repetitions, in any unit: ten years of days at most.
+MAX_COUNT = 3650
 
 
 class MailActivityPlanTemplate(models.Model):
@@ -96,20 +98,40 @@ class MailActivityPlanTemplate(models.Model):
     @api.constrains("delay_count", "repeat_interval")
     def _check_retention_counts(self):
         for template in self:
-            if template.delay_count < 0 or template.repeat_interval < 0:
+            if not (
+                0 <= template.delay_count <= MAX_COUNT
+                and 0 <= template.repeat_interval <= MAX_COUNT
+            ):
                 raise ValidationError(
                     self.env._(
-                        "Step “%(step)s”: intervals cannot be negative (offset %(offset)s, "
+                        "Step “%(step)s”: intervals cannot be negative, nor over %(max)s (offset %(offset)s, "
                         "repeat every %(repeat)s). Choose “Before” or “After” the anchor date "
                         "instead of a negative number.",
+                        max=MAX_COUNT,
                         step=template.summary or template.activity_type_id.name or "-",
                         offset=template.delay_count,
                         repeat=template.repeat_interval,
                     )
                 )
 
+    def _check_cadence_rights(self, plans):
+        """Odoo lets sales managers edit the activity plans of orders and
+        opportunities: those of cadence rules are the rules' own, edited
+        through the rule by retention admins (it writes them as superuser)."""
+        if plans.sudo().retention_cadence_ids and not (
+            self.env.su or self.env.user.has_group("retention_loyalty.group_retention_manager")
+        ):
+            raise AccessError(
+                self.env._("Cadence rules' steps are edited in the rule, by retention admins.")
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_cadence_rights(
+            self.env["mail.activity.plan"].browse(
+                [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
+            )
+        )
         for vals in vals_list:
             self._check_retention_activity_type(vals)
             self._sync_retention_texts(vals, creating=True)
@@ -118,11 +140,18 @@ class MailActivityPlanTemplate(models.Model):
         return templates
 
     def write(self, vals):
+        self._check_cadence_rights(
+            self.plan_id | self.env["mail.activity.plan"].browse(vals.get("plan_id") or [])
+        )
         self._check_retention_activity_type(vals)
         self._sync_retention_texts(vals)
         result = super().write(vals)
         self.plan_id.retention_cadence_ids._check_steps()
         return result
+
+    def unlink(self):
+        self._check_cadence_rights(self.plan_id)
+        return super().unlink()
 
     def _sync_retention_texts(self, vals, creating=False):
         """Odoo's summary and note are the English (or only) texts of the

@@ -273,6 +273,12 @@ class RetentionCadence(models.Model):
         plans.unlink()
         return result
 
+    def copy(self, default=None):
+        # The steps' translations are copied too, which needs rights on plan
+        # steps that retention admins only have through the rule.
+        self.check_access("create")
+        return super(RetentionCadence, self.sudo()).copy(default).with_env(self.env)
+
     def copy_data(self, default=None):
         default = dict(default or {})
         vals_list = super().copy_data(default=default)

@@ -34,8 +34,9 @@ class RetentionCadence(models.Model):
         for command in vals.get("template_ids", ()):
             if command[0] in (Command.CREATE, Command.UPDATE) and (command[2] or {}).get("note"):
                 self._check_note_placeholders(command[2]["note"], model)
-        if "inactivity_days" in vals and not 0 <= (vals["inactivity_days"] or 0) <= (
-            MAX_INACTIVITY_DAYS
+        days = vals.get("inactivity_days")
+        if "inactivity_days" in vals and (
+            not isinstance(days or 0, int) or not 0 <= (days or 0) <= MAX_INACTIVITY_DAYS
         ):
             raise ValidationError(
                 self.env._(
@@ -46,6 +47,15 @@ class RetentionCadence(models.Model):
             )
         if "partner_domain" in vals:
             self._check_customer_filter(vals["partner_domain"], vals.get("company_id"))
+        if "company_id" in vals and not vals["company_id"] and not self.env.su:
+            everywhere = self.env["res.company"].sudo().search_count([])
+            if len(self.env.user.company_ids) < everywhere:
+                raise AccessError(
+                    self.env._(
+                        "A rule of every company works on every company's customers: only "
+                        "a user of all the companies can make one."
+                    )
+                )
 
     @api.model
     def _check_customer_filter(self, text, company_id=None):

@@ -31,14 +31,17 @@ class RetentionCadence(models.Model):
         self.env.cr.execute(
             SQL(
                 """%(occurrences)s
-SELECT f.id, f.activity_id, o.date_deadline
+SELECT f.id, f.activity_id, o.date_deadline, f.state = 'held'
   FROM retention_followup f
   LEFT JOIN occurrences o
          ON o.step_id = f.step_id AND o.res_model = f.res_model AND o.res_id = f.res_id
         AND o.occurrence = f.occurrence
         AND COALESCE(o.cycle, '1970-01-01'::date) = COALESCE(f.cycle, '1970-01-01'::date)
- WHERE f.cadence_id = %(cadence)s AND f.state = 'planned' AND f.activity_id IS NOT NULL
-   AND o.date_deadline IS DISTINCT FROM f.date_deadline""",
+ WHERE f.cadence_id = %(cadence)s
+   AND ((f.state = 'planned' AND f.activity_id IS NOT NULL
+         AND o.date_deadline IS DISTINCT FROM f.date_deadline)
+        -- A message held back keeps its day, unless its trigger is gone.
+        OR (f.state = 'held' AND o.date_deadline IS NULL))""",
                 occurrences=self._occurrences_sql(
                     until + timedelta(days=PENDING_HORIZON_DAYS), pending=True
                 ),
@@ -46,6 +49,12 @@ SELECT f.id, f.activity_id, o.date_deadline
             )
         )
         rows = self.env.cr.fetchall()
+        held = [row[0] for row in rows if row[3]]
+        if held:
+            self.env["retention.followup"].browse(held).write(
+                {"state": "cancelled", "reason": self.env._("Its trigger no longer holds.")}
+            )
+        rows = [row[:3] for row in rows if not row[3]]
         if not rows:
             return
         activities = self.env["mail.activity"]

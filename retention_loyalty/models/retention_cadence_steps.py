@@ -106,6 +106,11 @@ class RetentionCadence(models.Model):
         followups = self.env["retention.followup"].browse([row[0] for row in rows if row[1]])
         if self._trigger_traits()["one_open_per_customer"]:
             followups -= self._join_open_followups(followups)
+        self._run_step_kinds(followups)
+        return len(rows)
+
+    def _run_step_kinds(self, followups):
+        """Hand each follow-up to the method of its step's kind."""
         for kind, kind_followups in followups.grouped(lambda f: f.step_id.retention_action).items():
             method = getattr(self, f"_step_{kind}", None)
             if method is None:
@@ -117,7 +122,6 @@ class RetentionCadence(models.Model):
                     )
                 )
             method(kind_followups)
-        return len(rows)
 
     def _join_open_followups(self, followups):
         """New follow-ups whose customer already has this step open (or gets
@@ -147,8 +151,12 @@ class RetentionCadence(models.Model):
         return {"ahead": False}
 
     def _step_feedback_request(self, followups):
-        """E-mail the customer (skipped if asked recently)."""
+        """E-mail the customer (skipped if asked recently), within the weekly
+        limit of messages like every message to the customer."""
         sources = followups._sources()
+        followups = self._touch_gate(followups, "email", sources)
+        if not followups:
+            return
         partners = followups.partner_id.browse([f.partner_id.id for f in followups])
         sent, _skipped = self.env["retention.feedback.request"]._send_to(
             partners, [sources.get((f.res_model, f.res_id)) for f in followups]

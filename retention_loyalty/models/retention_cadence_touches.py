@@ -68,8 +68,9 @@ class RetentionCadence(models.Model):
                    SELECT x.kind, x.day FROM (
                        SELECT 'reply' AS kind, min(m.date)::date AS day
                          FROM mail_message m JOIN res_partner a ON a.id = m.author_id
-                        WHERE %(reply)s AND o.facing AND m.model = o.res_model
-                          AND m.res_id = o.res_id AND m.message_type = 'email'
+                        WHERE %(reply)s AND o.facing AND m.message_type = 'email'
+                          AND ((m.model = o.res_model AND m.res_id = o.res_id)
+                               OR (m.model = 'res.partner' AND m.res_id = o.partner_id))
                           AND a.commercial_partner_id = o.partner_id AND m.date >= o.start_date
                        UNION ALL
                        SELECT 'feedback', min(f.date) FROM retention_feedback f
@@ -89,7 +90,8 @@ class RetentionCadence(models.Model):
                        SELECT 'activity', min(m.date)::date FROM mail_message m
                         WHERE %(activity)s::int IS NOT NULL AND o.facing
                           AND m.mail_activity_type_id = %(activity)s
-                          AND m.model = o.res_model AND m.res_id = o.res_id
+                          AND ((m.model = o.res_model AND m.res_id = o.res_id)
+                               OR (m.model = 'res.partner' AND m.res_id = o.partner_id))
                           AND m.date >= o.start_date
                        UNION ALL
                        SELECT 'complaint', min(c.date_reported)::date FROM retention_complaint c
@@ -154,6 +156,12 @@ class RetentionCadence(models.Model):
     def _touch_gate(self, followups, channel, sources):
         """The follow-ups that may be sent now; the others are held back
         (with the day they may go) or skipped, with their reason."""
+        gone = followups.filtered(lambda f: (f.res_model, f.res_id) not in sources)
+        if gone:
+            gone.write(
+                {"state": "cancelled", "reason": self.env._("Its document no longer exists.")}
+            )
+            followups -= gone
         today = fields.Date.context_today(self)
         cap = self.env["retention.engine"]._setting("touch_cap_per_week")
         customers = followups.partner_id
@@ -315,6 +323,8 @@ class RetentionCadence(models.Model):
                     {
                         "subject": values.get("subject"),
                         "body_html": Markup(values.get("body_html") or "") + footer,
+                        # What the customer got stays readable in the chatter.
+                        "body": Markup(values.get("body_html") or ""),
                         "email_from": sender.email_formatted
                         or values.get("email_from")
                         or followup.company_id.email_formatted,
@@ -372,11 +382,32 @@ class RetentionCadence(models.Model):
             self._mark_sent(group, texts=texts.ids)
 
     def _send_held(self):
-        """Held-back messages whose day has come go through the gate again."""
+        """Held-back messages whose day has come go through the gate again,
+        unless the sequence met an exit condition meanwhile (reconciliation
+        has already cancelled those whose trigger no longer holds)."""
         today = fields.Date.context_today(self)
         held = self.env["retention.followup"].search(
             [("cadence_id", "=", self.id), ("state", "=", "held"), ("date_deadline", "<=", today)]
         )
-        for kind, group in held.grouped(lambda f: f.step_id.retention_action).items():
-            getattr(self, f"_step_{kind}")(group)
+        if not held:
+            return 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT o.id, ex.kind, ex.day
+                     FROM (SELECT f.id, true AS facing, f.res_model, f.res_id, f.partner_id,
+                                  f.create_date::date AS start_date
+                             FROM retention_followup f WHERE f.id = ANY(%s)) o
+                   %s
+                    WHERE ex.kind IS NOT NULL""",
+                held.ids,
+                self._exit_sql(),
+            )
+        )
+        stopped = self.env.cr.fetchall()
+        for followup_id, kind, day in stopped:
+            held.browse(followup_id).write(
+                {"state": "stopped", "reason": self._exit_reason(kind, day)}
+            )
+        self._run_step_kinds(held - held.browse([row[0] for row in stopped]))
         return len(held)

@@ -71,7 +71,7 @@ class SourceWindow:
             return recent
         return SQL(
             "%s IN (SELECT res_id FROM retention_followup WHERE cadence_id = %s "
-            "AND state = 'planned' AND activity_id IS NOT NULL)",
+            "AND ((state = 'planned' AND activity_id IS NOT NULL) OR state = 'held'))",
             id_column,
             self.cadence.id,
         )

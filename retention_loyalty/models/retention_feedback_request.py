@@ -189,6 +189,12 @@ class RetentionFeedbackRequest(models.Model):
                 reasons.append(
                     self.env._("%(customer)s has no e-mail address.", customer=partner.display_name)
                 )
+            elif partner.is_blacklisted:
+                reasons.append(
+                    self.env._(
+                        "%(customer)s unsubscribed from our e-mails.", customer=partner.display_name
+                    )
+                )
         return reasons
 
     @api.model
@@ -210,7 +216,13 @@ class RetentionFeedbackRequest(models.Model):
         send, skipped, seen = [], self.env["res.partner"], set()
         for partner, source in pairs:
             commercial = partner.commercial_partner_id.id
-            if not partner.email or commercial in recent or commercial in seen:
+            # An address that unsubscribed gets nothing, whoever asks.
+            if (
+                not partner.email
+                or partner.is_blacklisted
+                or commercial in recent
+                or commercial in seen
+            ):
                 skipped |= partner
             else:
                 seen.add(commercial)

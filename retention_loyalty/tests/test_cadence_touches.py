@@ -6,6 +6,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .test_cadence import DETRACTOR, CadenceCase
@@ -205,3 +206,124 @@ class TestUnsubscribe(HttpCase):
         self.assertEqual(done.status_code, 200)
         self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "leaving@example.com")]))
         self.assertTrue(customer.is_blacklisted)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerTouchesHold(CadenceCase):
+    """What a review found: held messages, gone documents, rights around the rules."""
+
+    def _booking(self, name):
+        customer = self._customer(name, user_id=self.rep.id, email=f"{name[:6]}@example.com")
+        with freeze_time("2030-03-04 09:00:00"):
+            order = self._sell(customer, 100)
+            order.departure_date = date(2030, 3, 25)
+        return customer, order
+
+    def _hold_everything(self):
+        self.env["ir.config_parameter"].set_param("retention_loyalty.touch_cap_per_week", 1)
+
+    def test_a_held_message_is_cancelled_with_its_order_and_stopped_by_a_reply(self):
+        self._hold_everything()
+        rule = self._on(COUNTDOWN)
+        cancelled_customer, cancelled = self._booking("Cancels")
+        replying, order = self._booking("Answers")
+        with freeze_time("2030-03-08 10:00:00"):
+            for customer in (cancelled_customer, replying):
+                self.env["retention.feedback.request"]._send_to(customer, force=True)
+        with freeze_time("2030-03-11 10:00:00"):
+            self._run()
+        followups = self.env["retention.followup"].search([("cadence_id", "=", rule.id)])
+        self.assertEqual(set(followups.mapped("state")), {"held"})
+        cancelled._action_cancel()
+        with freeze_time("2030-03-12 10:00:00"):
+            order.message_post(
+                author_id=replying.id, message_type="email", body="We are all set, thanks"
+            )
+        with freeze_time("2030-03-15 10:00:00"):
+            self._run()
+        states = {f.res_id: (f.state, f.reason) for f in followups}
+        self.assertEqual(states[cancelled.id][0], "cancelled")
+        self.assertEqual(states[order.id][0], "stopped")
+        self.assertIn("replied", states[order.id][1])
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "sale.order"), ("res_id", "in", [cancelled.id, order.id])])
+        )
+
+    def test_a_deleted_document_does_not_block_its_rule(self):
+        self._hold_everything()
+        rule = self._on(COUNTDOWN)
+        _gone_customer, gone = self._booking("Deleted")
+        kept_customer, kept = self._booking("Kept")
+        with freeze_time("2030-03-08 10:00:00"):
+            self.env["retention.feedback.request"]._send_to(_gone_customer, force=True)
+        with freeze_time("2030-03-11 10:00:00"):
+            self._run()
+        gone._action_cancel()
+        gone.unlink()
+        with freeze_time("2030-03-18 10:00:00"):
+            self._run()  # raises nothing: the rule goes on
+        self.assertEqual(
+            len(
+                self.env["mail.mail"]
+                .sudo()
+                .search([("model", "=", "sale.order"), ("res_id", "=", kept.id)])
+            ),
+            2,
+        )
+        self.assertTrue(kept_customer)
+        self.assertTrue(rule.active)
+
+    def test_feedback_requests_respect_the_unsubscribe(self):
+        customer = self._customer("Unsubscribed", email="gone@example.com")
+        self.env["mail.blacklist"]._add("gone@example.com")
+        sent, skipped = self.env["retention.feedback.request"]._send_to(customer, force=True)
+        self.assertFalse(sent)
+        self.assertEqual(skipped, customer)
+        self.assertIn(
+            "unsubscribed", self.env["retention.feedback.request"]._skip_reasons(customer)[0]
+        )
+
+    def test_only_retention_admins_edit_a_rule_s_plan_and_steps(self):
+        rule = self.env.ref("retention_loyalty.cadence_after_sale_248")
+        manager = self.env["res.users"].create(
+            {
+                "name": "Sales manager",
+                "login": "touch_sales_manager",
+                "groups_id": [Command.set([self.env.ref("sales_team.group_sale_manager").id])],
+            }
+        )
+        with self.assertRaises(AccessError):
+            rule.template_ids[:1].with_user(manager).write({"delay_count": 0})
+        with self.assertRaises(AccessError):
+            rule.plan_id.with_user(manager).write({"name": "Taken over"})
+        with self.assertRaises(AccessError):
+            rule.template_ids[:1].with_user(manager).unlink()
+
+    def test_a_rule_of_every_company_needs_a_user_of_every_company(self):
+        other = self.env["res.company"].create({"name": "Touch Other Company"})
+        admin = self.env["res.users"].create(
+            {
+                "name": "Admin of one company",
+                "login": "touch_admin_one",
+                "company_id": self.env.company.id,
+                "company_ids": [Command.set(self.env.company.ids)],
+                "groups_id": [
+                    Command.set([self.env.ref("retention_loyalty.group_retention_manager").id])
+                ],
+            }
+        )
+        rule = self.env["retention.cadence"].create(
+            {"title": "Mine", "trigger": "sale_confirmed", "company_id": self.env.company.id}
+        )
+        with self.assertRaises(AccessError):
+            rule.with_user(admin).write({"company_id": False})
+        self.assertTrue(other)
+        copy = rule.with_user(admin).copy()
+        self.assertIn("(copy)", copy.title)
+
+    def test_numbers_out_of_range_are_refused_at_save(self):
+        rule = self.env.ref("retention_loyalty.cadence_after_sale_248")
+        with self.assertRaises(ValidationError):
+            rule.template_ids[:1].delay_count = 2000000000
