@@ -105,8 +105,8 @@ class MailActivityPlanTemplate(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Step “%(step)s”: intervals cannot be negative, nor over %(max)s "
-                        "(offset %(offset)s, repeat every %(repeat)s). Choose “Before” or “After” the anchor date "
-                        "instead of a negative number.",
+                        "(offset %(offset)s, repeat every %(repeat)s). Choose “Before” or "
+                        "“After” the anchor date instead of a negative number.",
                         max=MAX_COUNT,
                         step=template.summary or template.activity_type_id.name or "-",
                         offset=template.delay_count,
