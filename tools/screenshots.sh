@@ -19,7 +19,9 @@ odoo -d "$DB" -i retention_loyalty --stop-after-init --log-level=warn >"$LOG" 2>
     die "install failed (log: $LOG)."
 # A richly filled customer, the 2-4-8 rule, and a feedback link to answer.
 ids=$(odoo shell -d "$DB" --log-level=warn 2>>"$LOG" <<'PY'
-customer = env['res.partner'].search([('loyalty_tier_id', '!=', False), ('referral_count', '>', 0)],
+# A customer, not one of its contacts (they read their company's profile).
+customer = env['res.partner'].search([('loyalty_tier_id', '!=', False), ('referral_count', '>', 0),
+                                      ('parent_id', '=', False)],
                                      order='loyalty_revenue desc', limit=1)
 request, _ = env['retention.feedback.request']._send_to(customer)
 # The demo portal user works for that customer and referred two friends.
