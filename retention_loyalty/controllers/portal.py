@@ -29,7 +29,25 @@ class RetentionPortal(CustomerPortal):
         """Give feedback now: a feedback link of the customer's own, opened at once."""
         profile = self._retention_profile()
         Request = request.env["retention.feedback.request"].sudo()
-        days = request.env["retention.engine"]._setting("feedback_valid_days")
+        engine = request.env["retention.engine"]
+        # One answer per quiet period, as for e-mailed requests: a recent link
+        # of the customer's opens again (its answer may still be changed).
+        recent = Request.search(
+            [
+                ("partner_id", "=", request.env.user.partner_id.id),
+                ("company_id", "=", profile.company_id.id),
+                (
+                    "create_date",
+                    ">=",
+                    fields.Datetime.now() - timedelta(days=engine._setting("feedback_quiet_days")),
+                ),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        if recent:
+            return request.redirect(f"/retention/feedback/{recent.access_token}")
+        days = engine._setting("feedback_valid_days")
         feedback_request = Request.create(
             {
                 "partner_id": request.env.user.partner_id.id,

@@ -9,6 +9,13 @@ from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
 
 
+def _percent(value, threshold):
+    """How far `value` is towards `threshold`, 0 to 100 (100 with no threshold)."""
+    if not threshold or threshold <= 0:
+        return 100
+    return max(0, min(100, int(100 * value / threshold)))
+
+
 class RetentionProfile(models.Model):
     _inherit = "retention.profile"
 
@@ -44,7 +51,8 @@ class RetentionProfile(models.Model):
         env = self.env
         months = env["retention.engine"]._setting("evaluation_months")
         today = fields.Date.context_today(self)
-        tenure = (today - self.first_order_date).days if self.first_order_date else 0
+        # Never negative: the first order's date is UTC, today the customer's.
+        tenure = max(0, (today - self.first_order_date).days) if self.first_order_date else 0
         lines = []
         missing = tier.min_revenue - self.loyalty_revenue
         if missing > 0:
@@ -56,7 +64,7 @@ class RetentionProfile(models.Model):
                         months=months,
                         tier=tier.name,
                     ),
-                    int(100 * self.loyalty_revenue / tier.min_revenue),
+                    _percent(self.loyalty_revenue, tier.min_revenue),
                 )
             )
         missing_orders = tier.min_order_count - self.loyalty_order_count
@@ -75,7 +83,7 @@ class RetentionProfile(models.Model):
                         months=months,
                         tier=tier.name,
                     ),
-                    int(100 * self.loyalty_order_count / tier.min_order_count),
+                    _percent(self.loyalty_order_count, tier.min_order_count),
                 )
             )
         missing_days = tier.min_tenure_days - tenure
@@ -88,7 +96,7 @@ class RetentionProfile(models.Model):
                         date=format_date(env, today + timedelta(days=missing_days)),
                         days=tier.min_tenure_days,
                     ),
-                    int(100 * tenure / tier.min_tenure_days),
+                    _percent(tenure, tier.min_tenure_days),
                 )
             )
         if not lines:
@@ -109,7 +117,13 @@ class RetentionProfile(models.Model):
             self.env["retention.feedback"]
             .sudo()
             .search(
-                [("partner_id", "child_of", partner.id), ("company_id", "=", company.id)],
+                # The customer's own answers (through their links), never what a
+                # rep logged after a call or a visit.
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", company.id),
+                    ("res_model", "=", "retention.feedback.request"),
+                ],
                 order="date desc, id desc",
                 limit=20,
             )

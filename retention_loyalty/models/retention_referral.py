@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
 
 REFERRAL_STATES = [
@@ -171,6 +172,27 @@ class RetentionReferral(models.Model):
         referrals._mark_duplicates()
         return referrals
 
+    def _outcome_fields(self):
+        """What the referral's life writes (the friend's purchase, the reward):
+        nobody sets it by hand, whatever the path (form, import, RPC)."""
+        return {
+            "referrer_id",
+            "state",
+            "sale_order_id",
+            "date_bought",
+            "order_amount",
+            "reward_cost",
+        }
+
+    def write(self, vals):
+        if not self.env.su and self._outcome_fields() & vals.keys():
+            raise AccessError(
+                self.env._(
+                    "A referral's outcome follows the friend's orders: it is not set by hand."
+                )
+            )
+        return super().write(vals)
+
     def _mark_duplicates(self):
         """First referrer wins: a friend already referred in the company (same
         e-mail, or already somebody's referral) by another customer."""
@@ -186,7 +208,7 @@ class RetentionReferral(models.Model):
                 limit=1,
             )
             if referral.email_normalized and earlier:
-                referral.state = "duplicate"
+                referral.sudo().state = "duplicate"
 
     def _orders_confirmed(self, orders):
         """The referrals whose friend placed these confirmed orders (found by the

@@ -253,7 +253,10 @@ class TestMyLoyaltyPortal(RetentionCase, HttpCase):
         cls.env["retention.referral"]._create_from_page(
             cls.profile, "Quentin Quill", "q@ex.com", "1.1.1.1"
         )
-        cls._answer(cls.customer, 8, comment="Fast delivery")
+        # The customer's own answer (through a link) shows; a rep's note does not.
+        link, _skipped = cls.env["retention.feedback.request"]._send_to(cls.customer, force=True)
+        link._record_answer(8, comment="Fast delivery")
+        cls._answer(cls.customer, 3, comment="INTERNAL: thinking of leaving")
 
     def test_the_page_shows_tier_progress_link_referees_and_feedback(self):
         self.authenticate("loyal_portal", "loyal_portal")
@@ -270,6 +273,7 @@ class TestMyLoyaltyPortal(RetentionCase, HttpCase):
         self.assertIn("Quentin", text)
         self.assertNotIn("Quill", text, "first names only")
         self.assertIn("Fast delivery", text)
+        self.assertNotIn("INTERNAL", text, "what a rep logged stays internal")
         # Never the internal figures.
         for internal in ("Satisfaction", "Key Account", "Health", "q@ex.com"):
             self.assertNotIn(internal, text)
@@ -302,3 +306,22 @@ class TestMyLoyaltyPortal(RetentionCase, HttpCase):
             [("partner_id", "=", self.portal.partner_id.id)]
         )
         self.assertEqual(len(request), 1)
+        # Again within the quiet period: the same link, not a second answer.
+        again = self.url_open("/my/loyalty/feedback", data={"csrf_token": csrf})
+        self.assertIn(request.access_token, again.url)
+        self.assertEqual(
+            self.env["retention.feedback.request"].search_count(
+                [("partner_id", "=", self.portal.partner_id.id)]
+            ),
+            1,
+        )
+
+
+class TestPortalProgressArithmetic(RetentionCase):
+    def test_a_tier_without_a_threshold_or_a_negative_tenure_never_divides_by_zero(self):
+        from ..models.retention_profile_portal import _percent  # noqa: PLC0415
+
+        self.assertEqual(_percent(-1, 0), 100)
+        self.assertEqual(_percent(-10, 500), 0)
+        self.assertEqual(_percent(250, 500), 50)
+        self.assertEqual(_percent(900, 500), 100)

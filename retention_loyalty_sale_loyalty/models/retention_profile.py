@@ -6,22 +6,23 @@ class RetentionProfile(models.Model):
     _inherit = "retention.profile"
 
     def _portal_rewards(self):
-        """The loyalty cards of the customer's contacts in the profile's
-        company, with points left."""
+        """The referral rewards of the customer in the profile's company, with
+        points left: only those (a colleague's own gift cards stay theirs)."""
         rewards = super()._portal_rewards()
-        cards = (
-            self.env["loyalty.card"]
+        referrals = (
+            self.env["retention.referral"]
             .sudo()
             .search(
                 [
-                    ("partner_id", "child_of", self.partner_id.id),
-                    ("company_id", "in", [False, self.company_id.id]),
-                    ("points", ">", 0),
-                ],
-                order="id desc",
-                limit=20,
+                    ("referrer_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("reward_card_id", "!=", False),
+                ]
             )
         )
+        cards = referrals.reward_card_id.filtered(lambda card: card.points > 0).sorted(
+            "id", reverse=True
+        )[:20]
         for card in cards:
             rewards.append(
                 {

@@ -70,8 +70,19 @@ class RetentionReferral(models.Model):
             referral._issue_welcome_code()
         return referrals
 
+    def _outcome_fields(self):
+        return super()._outcome_fields() | {
+            "reward_state",
+            "reward_reason",
+            "reward_due_date",
+            "reward_date",
+            "is_approved",
+            "welcome_card_id",
+            "reward_card_id",
+        }
+
     def _refuse(self, reason, state="refused"):
-        self.write({"reward_state": state, "reward_reason": reason})
+        self.sudo().write({"reward_state": state, "reward_reason": reason})
 
     def _check_at_referral(self):
         """What is known as the friend leaves their e-mail: the referrer's own
@@ -140,7 +151,7 @@ class RetentionReferral(models.Model):
             if reason:
                 referral._refuse(reason)
             elif referral.reward_state != "held":
-                referral.write(
+                referral.sudo().write(
                     {
                         "reward_state": "pending",
                         "reward_reason": False,
@@ -160,7 +171,14 @@ class RetentionReferral(models.Model):
         referrer = self.referrer_id.commercial_partner_id
         referee = order.partner_id.commercial_partner_id
         theirs = referrer | referrer.child_ids
-        ours = order.partner_id | referee | referee.child_ids
+        # The order's delivery and invoice addresses count as the friend's too.
+        ours = (
+            order.partner_id
+            | order.partner_shipping_id
+            | order.partner_invoice_id
+            | referee
+            | referee.child_ids
+        )
         for rule in self.FRAUD_RULES:
             reason = getattr(self, f"_fraud_{rule}")(order, referrer, ours, theirs)
             if reason:
@@ -224,6 +242,9 @@ class RetentionReferral(models.Model):
     def action_approve(self):
         """A held referral goes on: its reward waits for, or now holds after,
         the friend's first order."""
+        # Reps approve through this button (their companies' referrals only);
+        # the fields it sets are nobody's to write by hand.
+        self.check_access("write")
         hold_days = self._reward_setting("referral_hold_days")
         today = fields.Date.context_today(self)
         for referral in self.filtered(lambda r: r.reward_state == "held"):
@@ -232,10 +253,11 @@ class RetentionReferral(models.Model):
                 vals.update(
                     reward_state="pending", reward_due_date=today + timedelta(days=hold_days)
                 )
-            referral.write(vals)
+            referral.sudo().write(vals)
             referral._issue_welcome_code()
 
     def action_refuse(self):
+        self.check_access("write")
         for referral in self.filtered(lambda r: r.reward_state in ("held", "pending", "waiting")):
             referral._refuse(self.env._("Refused by %(user)s.", user=self.env.user.name))
 
@@ -285,7 +307,7 @@ class RetentionReferral(models.Model):
         self.ensure_one()
         program = self.company_id.retention_referral_reward_program_id
         if not program:
-            self.reward_reason = self.env._("No reward program is set in Settings.")
+            self.sudo().reward_reason = self.env._("No reward program is set in Settings.")
             return
         points = self.company_id.retention_referral_reward_points or _reward_points(program)
         card = (

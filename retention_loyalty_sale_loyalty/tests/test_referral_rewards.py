@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.addons.retention_loyalty.tests.common import RetentionCase
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 
@@ -239,6 +240,15 @@ class TestReferralRewards(RetentionCase):
         self._order(self._friend())
         self.assertEqual(first.reward_state, "pending")
         self.assertEqual(late.reward_state, "refused")
+
+    def test_nobody_writes_a_reward_by_hand(self):
+        referral = self._refer()
+        referral._refuse("The friend is the referrer.")
+        with self.assertRaises(AccessError):
+            referral.with_user(self.rep).write({"reward_state": "pending"})
+        with self.assertRaises(AccessError):
+            referral.with_user(self.rep).write({"referrer_id": self.rep.partner_id.id})
+        self.assertEqual(referral.reward_state, "refused")
 
     def test_many_friends_from_one_ip_are_held_until_a_rep_approves(self):
         referrals = [self._refer(f"F{n}", f"f{n}@friend.example", ip="10.9.9.9") for n in range(4)]
