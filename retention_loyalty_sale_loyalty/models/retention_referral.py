@@ -1,6 +1,8 @@
 import re
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import email_normalize
 
@@ -68,6 +70,9 @@ class RetentionReferral(models.Model):
         referrals._check_at_referral()
         for referral in referrals.filtered(lambda r: r.reward_state == "waiting"):
             referral._issue_welcome_code()
+        # The page shows the friend their code; a referral a rep keyed in (no
+        # visitor's IP) e-mails it.
+        referrals.filtered(lambda r: not r.sudo().ip_address)._mail_welcome_code()
         return referrals
 
     def _outcome_fields(self):
@@ -125,6 +130,34 @@ class RetentionReferral(models.Model):
             .create({"program_id": program.id, "points": _reward_points(program)})
         )
         self.sudo().welcome_card_id = card
+
+    def _mail_welcome_code(self):
+        """E-mail the friend their welcome code, in the lead's language."""
+        mails = []
+        for referral in self.sudo().filtered(lambda r: r.welcome_card_id and r.email):
+            company = referral.company_id
+            lang = referral.lead_id.lang_id.code or company.partner_id.lang or self.env.lang
+            env = referral.with_context(lang=lang).env
+            mails.append(
+                {
+                    "subject": env._("%(company)s: your welcome code", company=company.name),
+                    "body_html": Markup("<p>%s</p><p><b>%s</b></p>")
+                    % (
+                        env._(
+                            "%(referrer)s recommended us to you. Here is your welcome code for "
+                            "your first order (%(program)s):",
+                            referrer=referral.referrer_id.name,
+                            program=referral.welcome_card_id.program_id.name,
+                        ),
+                        referral.welcome_card_id.code,
+                    ),
+                    "email_to": referral.email,
+                    "email_from": company.email_formatted,
+                    "auto_delete": True,
+                }
+            )
+        if mails:
+            self.env["mail.mail"].sudo().create(mails)
 
     def _thanks_values(self):
         values = super()._thanks_values()
@@ -255,6 +288,8 @@ class RetentionReferral(models.Model):
                 )
             referral.sudo().write(vals)
             referral._issue_welcome_code()
+            # Held on the page, which showed no code: it goes by e-mail.
+            referral._mail_welcome_code()
 
     def action_refuse(self):
         self.check_access("write")

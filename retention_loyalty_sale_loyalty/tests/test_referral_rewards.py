@@ -264,5 +264,7 @@ class TestReferralRewards(RetentionCase):
         held.with_user(self.rep).action_approve()
         self.assertEqual(held.reward_state, "pending")
         self.assertTrue(held.welcome_card_id)
+        mail = self.env["mail.mail"].sudo().search([("email_to", "=", "f3@friend.example")])
+        self.assertIn(held.welcome_card_id.code, mail.body_html, "the code goes by e-mail")
         self._run_cron_after_hold(held)
         self.assertEqual(held.reward_state, "issued")
