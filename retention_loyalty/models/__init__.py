@@ -21,6 +21,7 @@ from . import retention_cadence_triggers
 from . import retention_cadence_occurrences
 from . import retention_cadence_steps
 from . import retention_cadence_touches
+from . import retention_cadence_exits
 from . import retention_cadence_run
 from . import retention_cadence_reconcile
 from . import retention_cadence_preview

@@ -6,8 +6,8 @@ company's working days, no promotion while the customer's complaint is open,
 and the opt-out lists (mail.blacklist, phone.blacklist). What the gate holds
 back waits in the ledger ("held") until its next allowed day; what it refuses
 is "skipped" with its reason. Nothing is dropped silently. A rule's exit
-conditions (a reply, an answer, a complaint) stop the rest of a sequence:
-see `_exit_sql`, used when occurrences are created."""
+conditions (a reply, an answer, a complaint...) stop the rest of a sequence:
+see retention_cadence_exits.py."""
 
 from datetime import datetime, time, timedelta
 
@@ -22,105 +22,11 @@ UNSUBSCRIBE_SCOPE = "retention-unsubscribe"
 class RetentionCadence(models.Model):
     _inherit = "retention.cadence"
 
-    exit_on_reply = fields.Boolean(
-        "Stop When the Customer Replies",
-        default=True,
-        help="A reply by e-mail to one of the sequence's messages (or on its document) stops "
-        "its next e-mails and texts.",
-    )
-    exit_on_feedback = fields.Boolean(
-        "Stop When the Customer Gives Feedback",
-        default=True,
-        help="An answer to a feedback request (or any feedback logged) stops the sequence's "
-        "next e-mails and texts.",
-    )
-    exit_on_complaint = fields.Boolean(
-        "Stop When the Customer Complains",
-        default=True,
-        help="A complaint stops the sequence's next e-mails and texts.",
-    )
-    exit_on_meeting = fields.Boolean(
-        "Stop When a Meeting Is Booked",
-        default=True,
-        help="A meeting booked with the customer (in the calendar) stops the sequence's next "
-        "e-mails and texts.",
-    )
-    exit_activity_type_id = fields.Many2one(
-        "mail.activity.type",
-        "Stop When This Activity Is Done",
-        help="An activity of this type marked done on the record (e.g. the onboarding call) "
-        "stops the sequence's next e-mails and texts.",
-    )
-
     def _step_email_customer_traits(self):
         return {"ahead": False, "customer_facing": True}
 
     def _step_sms_customer_traits(self):
         return {"ahead": False, "customer_facing": True}
-
-    # -- exit conditions, for _new_occurrences ----------------------------------
-
-    def _exit_sql(self):
-        """LATERAL subquery (kind, day) of the first exit event of a source's
-        sequence since it started, for customer-facing steps of this rule."""
-        return SQL(
-            """LEFT JOIN LATERAL (
-                   SELECT x.kind, x.day FROM (
-                       SELECT 'reply' AS kind, min(m.date)::date AS day
-                         FROM mail_message m JOIN res_partner a ON a.id = m.author_id
-                        WHERE %(reply)s AND o.facing AND m.message_type = 'email'
-                          AND ((m.model = o.res_model AND m.res_id = o.res_id)
-                               OR (m.model = 'res.partner' AND m.res_id = o.partner_id))
-                          AND a.commercial_partner_id = o.partner_id AND m.date >= o.start_date
-                       UNION ALL
-                       SELECT 'feedback', min(f.date) FROM retention_feedback f
-                        WHERE %(feedback)s AND o.facing AND f.commercial_partner_id = o.partner_id
-                          AND f.date >= o.start_date
-                          -- The answer that started the sequence does not end it.
-                          AND NOT (o.res_model = 'retention.feedback' AND f.id = o.res_id)
-                       UNION ALL
-                       SELECT 'meeting', min(e.start)::date
-                         FROM calendar_event e
-                         JOIN calendar_event_res_partner_rel r ON r.calendar_event_id = e.id
-                         JOIN res_partner a ON a.id = r.res_partner_id
-                        WHERE %(meeting)s AND o.facing AND e.active
-                          AND a.commercial_partner_id = o.partner_id
-                          AND e.start >= o.start_date
-                       UNION ALL
-                       SELECT 'activity', min(m.date)::date FROM mail_message m
-                        WHERE %(activity)s::int IS NOT NULL AND o.facing
-                          AND m.mail_activity_type_id = %(activity)s
-                          AND ((m.model = o.res_model AND m.res_id = o.res_id)
-                               OR (m.model = 'res.partner' AND m.res_id = o.partner_id))
-                          AND m.date >= o.start_date
-                       UNION ALL
-                       SELECT 'complaint', min(c.date_reported)::date FROM retention_complaint c
-                        WHERE %(complaint)s AND o.facing
-                          AND c.commercial_partner_id = o.partner_id
-                          AND c.date_reported >= o.start_date
-                          AND NOT (o.res_model = 'retention.complaint' AND c.id = o.res_id)
-                   ) x WHERE x.day IS NOT NULL ORDER BY x.day LIMIT 1
-               ) ex ON true""",
-            reply=bool(self.exit_on_reply),
-            feedback=bool(self.exit_on_feedback),
-            complaint=bool(self.exit_on_complaint),
-            meeting=bool(self.exit_on_meeting),
-            activity=self.exit_activity_type_id.id or None,
-        )
-
-    def _exit_reason(self, kind, day):
-        when = format_date(self.env, day)
-        return {
-            "reply": self.env._("Stopped: the customer replied on %(date)s.", date=when),
-            "feedback": self.env._("Stopped: the customer gave feedback on %(date)s.", date=when),
-            "complaint": self.env._("Stopped: the customer complained on %(date)s.", date=when),
-            "meeting": self.env._("Stopped: a meeting is booked for %(date)s.", date=when),
-            "activity": self.env._(
-                "Stopped: %(activity)s done on %(date)s.",
-                activity=self.exit_activity_type_id.name,
-                date=when,
-            ),
-        }[kind]
 
     # -- the gate -----------------------------------------------------------------
 
