@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.translate import html_translate
 
+from .retention_engine import follow_english_texts
+
 DELAY_UNITS = [("days", "days"), ("weeks", "weeks"), ("months", "months")]
 # Offsets and repetitions, in any unit: ten years of days at most.
 MAX_COUNT = 3650
@@ -157,12 +159,12 @@ class MailActivityPlanTemplate(models.Model):
         """Odoo's summary and note are the English (or only) texts of the
         step's translatable ones: whichever is written, the other follows.
         A translation written in another language leaves Odoo's as it is."""
-        english = creating or (self.env.lang or "en_US") == "en_US"
-        for core, own in (("summary", "retention_summary"), ("note", "retention_note")):
-            if core in vals and own not in vals:
-                vals[own] = vals[core]
-            elif own in vals and core not in vals and english:
-                vals[core] = vals[own]
+        follow_english_texts(
+            self.env,
+            vals,
+            (("summary", "retention_summary"), ("note", "retention_note")),
+            creating=creating,
+        )
 
     def _check_retention_activity_type(self, vals):
         # Before the NOT NULL constraint, which would only say "a field is missing".

@@ -3,6 +3,8 @@ import ast
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .retention_engine import follow_english_texts
+
 TRIGGERS = [
     ("sale_confirmed", "Sale order confirmed"),
     ("lead_won", "Opportunity won"),
@@ -249,14 +251,7 @@ class RetentionCadence(models.Model):
     @api.model
     def _sync_title(self, vals, creating=False):
         """The plan's name is the English (or only) text of the rule's title."""
-        if "name" in vals and "title" not in vals:
-            vals["title"] = vals["name"]
-        elif (
-            "title" in vals
-            and "name" not in vals
-            and (creating or (self.env.lang or "en_US") == "en_US")
-        ):
-            vals["name"] = vals["title"]
+        follow_english_texts(self.env, vals, (("name", "title"),), creating=creating)
 
     @api.model
     def _default_step_responsible(self, vals):

@@ -53,6 +53,13 @@ def fill_placeholders(note, record):
 class RetentionCadence(models.Model):
     _inherit = "retention.cadence"
 
+    def _target_ids(self, followups):
+        """{follow-up id: id of the record the rule works on}: the customer,
+        or the source document itself."""
+        if self.res_model == "res.partner":
+            return {f.id: f.partner_id.id for f in followups}
+        return {f.id: f.res_id for f in followups}
+
     def _step_kind_traits(self, kind):
         method = getattr(self, f"_step_{kind}_traits", None)
         return {**DEFAULT_STEP_TRAITS, **(method() if method else {})}
@@ -192,9 +199,8 @@ class RetentionCadence(models.Model):
         on_customer = self.res_model == "res.partner"
         sources = followups._sources()
         engine = self.env["retention.engine"]
-        targets = self.env[self.res_model].browse(
-            followups.partner_id.ids if on_customer else [f.res_id for f in followups]
-        )
+        target_ids = self._target_ids(followups)
+        targets = self.env[self.res_model].browse(list(set(target_ids.values())))
         # Read the documents in one batch: create reads their names (and
         # mail.thread fields) one document at a time otherwise.
         targets.mapped("display_name")
@@ -223,7 +229,7 @@ class RetentionCadence(models.Model):
             vals_list.append(
                 {
                     "res_model_id": model_id,
-                    "res_id": followup.partner_id.id if on_customer else followup.res_id,
+                    "res_id": target_ids[followup.id],
                     "activity_type_id": followup.step_id.activity_type_id.id,
                     "summary": summary,
                     "note": note,
@@ -273,7 +279,7 @@ class RetentionCadence(models.Model):
             env = self.with_context(lang=lang).env
             summary = translated.retention_summary or step.summary or None
             note = Markup(sanitize(self._step_note(step, lang), env["mail.activity"]) or "")
-            records = {f.id: f.partner_id.id if on_customer else f.res_id for f in group}
+            records = self._target_ids(group)
             bodies = {
                 record.id: fill_placeholders(note, record) if "{{" in note else note
                 for record in env[self.res_model].browse(list(set(records.values())))

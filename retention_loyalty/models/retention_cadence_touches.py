@@ -9,6 +9,7 @@ is "skipped" with its reason. Nothing is dropped silently. A rule's exit
 conditions (a reply, an answer, a complaint...) stop the rest of a sequence:
 see retention_cadence_exits.py."""
 
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
@@ -177,6 +178,16 @@ class RetentionCadence(models.Model):
     def _skip(self, followups, reason):
         followups.write({"state": "skipped", "reason": reason})
 
+    def _by_template(self, followups, field, missing):
+        """(template, follow-ups, {follow-up id: target id}) per step; steps
+        without a template of the rule's record are skipped with `missing`."""
+        for step, group in followups.grouped("step_id").items():
+            template = step[field]
+            if not template or template.model != self.res_model:
+                self._skip(group, missing)
+                continue
+            yield template, group, self._target_ids(group)
+
     # -- step kind: e-mail the customer -------------------------------------------
 
     def _unsubscribe_url(self, partner):
@@ -190,14 +201,12 @@ class RetentionCadence(models.Model):
         one-click unsubscribe (RFC 8058 headers and a footer link)."""
         sources = followups._sources()
         followups = self._touch_gate(followups, "email", sources)
-        on_customer = self.res_model == "res.partner"
         comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-        for step, group in followups.grouped("step_id").items():
-            template = step.retention_mail_template_id
-            if not template or template.model != self.res_model:
-                self._skip(group, self.env._("The step has no e-mail template for this rule."))
-                continue
-            targets = {f.id: f.partner_id.id if on_customer else f.res_id for f in group}
+        for template, group, targets in self._by_template(
+            followups,
+            "retention_mail_template_id",
+            self.env._("The step has no e-mail template for this rule."),
+        ):
             rendered = template.sudo()._generate_template(
                 list(set(targets.values())), ("subject", "body_html", "email_from", "lang")
             )
@@ -260,13 +269,11 @@ class RetentionCadence(models.Model):
         customer's language), queued in Odoo's SMS queue (IAP sends it)."""
         sources = followups._sources()
         followups = self._touch_gate(followups, "sms", sources)
-        on_customer = self.res_model == "res.partner"
-        for step, group in followups.grouped("step_id").items():
-            template = step.retention_sms_template_id
-            if not template or template.model != self.res_model:
-                self._skip(group, self.env._("The step has no text template for this rule."))
-                continue
-            targets = {f.id: f.partner_id.id if on_customer else f.res_id for f in group}
+        for template, group, targets in self._by_template(
+            followups,
+            "retention_sms_template_id",
+            self.env._("The step has no text template for this rule."),
+        ):
             bodies = template.sudo()._render_field(
                 "body", list(set(targets.values())), compute_lang=True
             )
@@ -311,9 +318,10 @@ class RetentionCadence(models.Model):
             )
         )
         stopped = self.env.cr.fetchall()
+        by_reason = defaultdict(list)
         for followup_id, kind, day in stopped:
-            held.browse(followup_id).write(
-                {"state": "stopped", "reason": self._exit_reason(kind, day)}
-            )
+            by_reason[self._exit_reason(kind, day)].append(followup_id)
+        for reason, ids in by_reason.items():
+            held.browse(ids).write({"state": "stopped", "reason": reason})
         self._run_step_kinds(held - held.browse([row[0] for row in stopped]))
         return len(held)

@@ -47,6 +47,19 @@ def inactive_after_sql(usual_interval, minimum_days):
     return SQL("GREATEST(COALESCE(%s, 0), %s)", usual_interval, minimum_days)
 
 
+def follow_english_texts(env, vals, pairs, creating=False):
+    """Odoo's untranslatable texts (a plan's name, a step's summary) are the
+    English (or only) value of the addon's translatable ones: whichever of a
+    pair (core, own) is written, the other follows. A translation written in
+    another language leaves Odoo's text as it is."""
+    english = creating or (env.lang or "en_US") == "en_US"
+    for core, own in pairs:
+        if core in vals and own not in vals:
+            vals[own] = vals[core]
+        elif own in vals and core not in vals and english:
+            vals[core] = vals[own]
+
+
 class RetentionEngine(models.AbstractModel):
     _name = "retention.engine"
     _description = "Retention Engine Services"

@@ -196,19 +196,26 @@ class RetentionReferral(models.Model):
     def _mark_duplicates(self):
         """First referrer wins: a friend already referred in the company (same
         e-mail, or already somebody's referral) by another customer."""
-        for referral in self:
-            earlier = self.search_count(
-                [
-                    ("id", "!=", referral.id),
-                    ("company_id", "=", referral.company_id.id),
-                    ("email_normalized", "=", referral.email_normalized),
-                    ("state", "!=", "duplicate"),
-                    ("date", "<=", referral.date),
-                ],
-                limit=1,
+        with_email = self.filtered("email_normalized")
+        if not with_email:
+            return
+        others = self.search(
+            [
+                ("company_id", "in", with_email.company_id.ids),
+                ("email_normalized", "in", with_email.mapped("email_normalized")),
+                ("state", "!=", "duplicate"),
+            ]
+        )
+        duplicates = with_email.filtered(
+            lambda referral: any(
+                other != referral
+                and other.company_id == referral.company_id
+                and other.email_normalized == referral.email_normalized
+                and (other.date, other.id) < (referral.date, referral.id)
+                for other in others
             )
-            if referral.email_normalized and earlier:
-                referral.sudo().state = "duplicate"
+        )
+        duplicates.sudo().state = "duplicate"
 
     def _orders_confirmed(self, orders):
         """The referrals whose friend placed these confirmed orders (found by the
