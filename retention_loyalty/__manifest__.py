@@ -1,6 +1,6 @@
 {
     "name": "Retention & Loyalty",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.2.0",
     "category": "Sales/CRM",
     "summary": "Keep customers: loyalty tiers, satisfaction and effort, "
     "advocates, referrals, complaints, account reviews and follow-up cadences",
@@ -35,6 +35,7 @@
         "views/retention_feedback_email_templates.xml",
         "views/digest_digest_views.xml",
         "report/retention_report_views.xml",
+        "views/retention_health_views.xml",
         "views/mail_activity_type_views.xml",
         "views/res_config_settings_views.xml",
         "views/retention_menus.xml",

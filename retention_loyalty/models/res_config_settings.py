@@ -72,11 +72,13 @@ class ResConfigSettings(models.TransientModel):
         help="A customer asked for feedback is not asked again during this period.",
     )
     retention_churn_days = fields.Integer(
-        string="Churn Risk After (days)",
+        string="Expected Days Between Orders",
         config_parameter="retention_loyalty.churn_days",
         default=SETTINGS["churn_days"],
-        help="Days without an order after which a customer shows in Churn Risk; a customer "
-        "who usually orders less often shows after their usual interval.",
+        help="How often a customer with few orders is expected to order; their own rhythm "
+        "takes over as they order more. A customer without an order for twice their "
+        "expected interval is leaving: Churn Risk, the inactivity trigger and the health "
+        "score's recency all use this rule.",
     )
     retention_complaint_target_hours = fields.Integer(
         string="Resolve Complaints Within (hours)",

@@ -123,11 +123,13 @@ class ResPartner(models.Model):
         tier and stage changes in their chatter. Returns how many changed."""
         params = self.env["retention.engine"]._settings()
         today = fields.Date.context_today(self)
+        window = relativedelta(months=params["evaluation_months"])
         self.env.cr.execute(
             SQL(
                 PROFILE_QUERY,
                 ids=ids,
-                start=today - relativedelta(months=params["evaluation_months"]),
+                start=today - window,
+                previous_start=today - 2 * window,
                 today=today,
                 half_life=FEEDBACK_HALF_LIFE_DAYS,
                 nps_category=nps_category_sql(
@@ -150,6 +152,7 @@ class ResPartner(models.Model):
             # A company never cut yet (new database, new company): cut it once.
             self._loyalty_update_key_accounts(list(uncut))
         self._loyalty_log_changes([row[:-1] for row in changes], params)
+        self._health_update_profiles(ids, params)
         return len(changes)
 
     @api.model

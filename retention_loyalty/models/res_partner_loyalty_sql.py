@@ -30,6 +30,9 @@ WITH targets AS (
            SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
                FILTER (WHERE o.date_order >= %(start)s) AS revenue,
            COUNT(*) FILTER (WHERE o.date_order >= %(start)s) AS order_count,
+           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+               FILTER (WHERE o.date_order >= %(previous_start)s AND o.date_order < %(start)s)
+               AS previous_revenue,
            COUNT(*) AS lifetime_count,
            SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS lifetime_revenue,
            MIN(o.date_order)::date AS first_date,
@@ -85,6 +88,8 @@ WITH targets AS (
            COALESCE(o.revenue, 0) AS loyalty_revenue,
            COALESCE(o.order_count, 0) AS loyalty_order_count,
            COALESCE(o.lifetime_revenue, 0) AS lifetime_revenue,
+           COALESCE(o.lifetime_count, 0) AS lifetime_order_count,
+           COALESCE(o.previous_revenue, 0) AS previous_revenue,
            o.first_date AS first_order_date, o.last_date AS last_order_date,
            s.score AS satisfaction_score, s.effort AS effort_score,
            f.last_date AS last_feedback_date,

@@ -14,6 +14,7 @@ from odoo.tools import SQL, Query
 from .retention_feedback import NPS_CATEGORIES
 from .retention_profile import (
     ADVOCACY_STAGES,
+    HEALTH_BANDS,
     OPPORTUNITY_LEVELS,
     PROFILE_DEFAULTS,
     PROFILE_FIELDS,
@@ -149,6 +150,27 @@ class ResPartner(models.Model):
         name="order_interval_days",
         help="Average time between the customer's confirmed orders; inactivity is measured "
         "against it.",
+    )
+    lifetime_order_count = _profile_field(
+        fields.Integer, "Orders (all time)", name="lifetime_order_count"
+    )
+    previous_revenue = _profile_field(
+        fields.Monetary,
+        "Revenue (previous window)",
+        name="previous_revenue",
+        currency_field="loyalty_currency_id",
+    )
+    health_score = _profile_field(
+        fields.Float,
+        "Health",
+        name="health_score",
+        digits=(4, 1),
+        aggregator="avg",
+        help="0-100: recency against the customer's rhythm, frequency, revenue trend, "
+        "satisfaction, effort, complaints, follow-ups and tier movement, weighted in Settings.",
+    )
+    health_band = _profile_field(
+        fields.Selection, HEALTH_BANDS, "Health Band", name="health_band"
     )
 
     referral_code = _profile_field(

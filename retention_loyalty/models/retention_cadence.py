@@ -14,6 +14,8 @@ TRIGGERS = [
     ("complaint_resolved", "Complaint resolved"),
     ("inactivity", "Customer inactive"),
     ("tier_changed", "Loyalty tier changed"),
+    ("health_band", "Health fell into a band"),
+    ("health_drop", "Health dropped"),
 ]
 
 
@@ -48,10 +50,11 @@ class RetentionCadence(models.Model):
         default="up",
     )
     inactivity_days = fields.Integer(
-        "Inactive After (days)",
-        default=90,
-        help="A customer is inactive after this many days without an order, or after their "
-        "usual time between orders if that is longer.",
+        "Inactive After at Least (days)",
+        default=0,
+        help="A customer is leaving after twice their expected time between orders without "
+        "an order (the rule of Churn Risk and of the health score; Settings). This rule "
+        "waits at least this many days (0: that rule alone).",
     )
     target = fields.Selection(
         [("customer", "The customer"), ("document", "The source document")],

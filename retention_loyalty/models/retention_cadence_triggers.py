@@ -263,7 +263,7 @@ class RetentionCadence(models.Model):
         return {"event": False, "lasting": True}
 
     def _trigger_inactivity_sources(self, window):
-        threshold = inactive_after_sql(SQL("p.order_interval_days"), self.inactivity_days or 0)
+        threshold = inactive_after_sql(SQL("p.health_expected_interval"), self.inactivity_days or 0)
         return self._profile_sources(
             window,
             cycle=SQL("p.last_order_date"),

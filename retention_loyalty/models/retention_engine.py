@@ -8,7 +8,21 @@ import threading
 from odoo import api, models
 from odoo.tools import SQL
 
+# The recency factor halves every this many expected intervals without an
+# order (res_partner_health_sql.py); past one half-life a customer is leaving.
+RECENCY_HALF_LIFE = 2
+
 PARAM = "retention_loyalty.%s"
+HEALTH_WEIGHTS = {
+    "health_weight_recency": 20,
+    "health_weight_frequency": 20,
+    "health_weight_revenue_trend": 10,
+    "health_weight_satisfaction": 15,
+    "health_weight_effort": 10,
+    "health_weight_complaints": 15,
+    "health_weight_engagement": 5,
+    "health_weight_tier": 5,
+}
 # Every setting of the addon (Settings → Retention) and its default.
 SETTINGS = {
     "evaluation_months": 12,
@@ -26,6 +40,13 @@ SETTINGS = {
     "complaint_target_hours": 48,
     # Customer-facing e-mails and texts of cadence rules per customer per 7 days.
     "touch_cap_per_week": 2,
+    # Customer health: each factor's weight (they total 100) and the bands.
+    # The purchase factors' weights were measured on CDNOW (README); the
+    # others follow the seeds: a problem solved easily keeps a customer more
+    # than satisfaction does, so complaints weigh as much as satisfaction.
+    **HEALTH_WEIGHTS,
+    "health_good_min": 70,
+    "health_poor_below": 40,
 }
 # The settings every loyalty profile depends on: changing one recomputes them all.
 PROFILE_SETTINGS = (
@@ -36,15 +57,24 @@ PROFILE_SETTINGS = (
     "review_months_high",
     "review_months_medium",
     "review_months_low",
+    "churn_days",
+    *HEALTH_WEIGHTS,
+    "health_good_min",
+    "health_poor_below",
 )
 
 
-def inactive_after_sql(usual_interval, minimum_days):
-    """SQL: the days without an order after which a customer is inactive (or
-    at churn risk): their usual time between orders, but never less than the
-    rule's or the Settings' number of days. One definition for the cadence
-    trigger and the Churn Risk report."""
-    return SQL("GREATEST(COALESCE(%s, 0), %s)", usual_interval, minimum_days)
+def inactive_after_sql(expected_interval, minimum_days=0):
+    """SQL: the days without an order after which a customer is leaving: two
+    of their expected intervals between orders (the health engine's
+    `health_expected_interval`: past it, the recency factor is below 50), and
+    never less than a rule's own minimum. One definition for the cadence
+    inactivity trigger, the Churn Risk report and the health recency factor
+    (CDNOW, README: the old "usual interval, else 90 days" ranked leavers
+    worse than plain recency)."""
+    return SQL(
+        "GREATEST(%s * COALESCE(%s, 0), %s)", RECENCY_HALF_LIFE, expected_interval, minimum_days
+    )
 
 
 def follow_english_texts(env, vals, pairs, creating=False):
@@ -78,6 +108,14 @@ class RetentionEngine(models.AbstractModel):
     def _score_thresholds(self):
         settings = self._settings()
         return settings["customer_min_score"], settings["promoter_min_score"]
+
+    @api.model
+    def _health_weights(self, settings=None):
+        """{profile factor column: its weight in the health score}."""
+        settings = settings or self._settings()
+        return {
+            key.replace("health_weight_", "health_"): settings[key] for key in HEALTH_WEIGHTS
+        }
 
     @api.model
     def _in_test_mode(self):

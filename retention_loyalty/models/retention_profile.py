@@ -31,7 +31,34 @@ ENGINE_FIELDS = [
     "referral_revenue",
     "order_interval_days",
     "next_review_date",
+    "lifetime_order_count",
+    "previous_revenue",
 ]
+# The health score and its parts, written by the health statement that
+# follows the profile's (res_partner_health_sql.py). A factor is 0-100, or
+# empty when the customer gives it no data (its weight goes to the others).
+HEALTH_FACTORS = [
+    "health_recency",
+    "health_frequency",
+    "health_revenue_trend",
+    "health_satisfaction",
+    "health_effort",
+    "health_complaints",
+    "health_engagement",
+    "health_tier",
+]
+HEALTH_FIELDS = [
+    "health_score",
+    "health_band",
+    *HEALTH_FACTORS,
+    "health_expected_interval",
+    "health_open_complaints",
+    "health_late_complaints",
+    "health_overdue_followups",
+    "health_last_touch_date",
+    "health_capped",
+]
+HEALTH_BANDS = [("good", "Good"), ("at_risk", "At Risk"), ("poor", "Poor")]
 # What a user sets on a customer, per company. The tier and the stage are the
 # engine's too, unless locked or moved by hand.
 USER_FIELDS = [
@@ -45,8 +72,9 @@ USER_FIELDS = [
 ]
 # Generated once per profile, never typed: the customer's public referral code.
 CODE_FIELDS = ["referral_code"]
-PROFILE_FIELDS = ENGINE_FIELDS + USER_FIELDS + CODE_FIELDS
-ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS)
+# What res.partner shows of the current company's profile.
+PROFILE_FIELDS = ENGINE_FIELDS + ["health_score", "health_band"] + USER_FIELDS + CODE_FIELDS
+ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS + HEALTH_FIELDS)
 # What a customer without a profile in the company reads.
 PROFILE_DEFAULTS = {
     "loyalty_revenue": 0.0,
@@ -56,6 +84,8 @@ PROFILE_DEFAULTS = {
     "referral_count": 0,
     "referral_revenue": 0.0,
     "order_interval_days": 0,
+    "lifetime_order_count": 0,
+    "previous_revenue": 0.0,
     "loyalty_tier_locked": False,
     "advocacy_stage": "new",
     "advocacy_stage_manual": False,
@@ -127,6 +157,34 @@ class RetentionProfile(models.Model):
     last_review_date = fields.Date()
     next_review_date = fields.Date()
     order_interval_days = fields.Integer("Usual Days Between Orders")
+    lifetime_order_count = fields.Integer("Orders (all time)")
+    previous_revenue = fields.Monetary(
+        "Revenue (previous window)", help="Confirmed sales in the window before the current one."
+    )
+    health_score = fields.Float(
+        "Health", digits=(4, 1), aggregator="avg", help="0-100: the weighted health factors."
+    )
+    health_band = fields.Selection(HEALTH_BANDS, "Health Band")
+    health_recency = fields.Float("Recency", digits=(4, 1))
+    health_frequency = fields.Float("Frequency", digits=(4, 1))
+    health_revenue_trend = fields.Float("Revenue Trend", digits=(4, 1))
+    health_satisfaction = fields.Float("Satisfaction Factor", digits=(4, 1))
+    health_effort = fields.Float("Effort Factor", digits=(4, 1))
+    health_complaints = fields.Float("Complaints Factor", digits=(4, 1))
+    health_engagement = fields.Float("Follow-up Engagement", digits=(4, 1))
+    health_tier = fields.Float("Tier Movement", digits=(4, 1))
+    health_expected_interval = fields.Integer(
+        "Expected Days Between Orders",
+        help="The customer's own rhythm, drawn towards the Settings' days for customers "
+        "with few orders: a customer is leaving after twice this without an order.",
+    )
+    health_open_complaints = fields.Integer("Open Complaints")
+    health_late_complaints = fields.Integer("Late Complaints")
+    health_overdue_followups = fields.Integer("Overdue Follow-ups")
+    health_last_touch_date = fields.Date("Last Follow-up Done")
+    health_capped = fields.Boolean(
+        "Health Capped", help="A detractor or a late complaint keeps the score below Good."
+    )
     referral_code = fields.Char(
         copy=False,
         readonly=True,
@@ -144,7 +202,13 @@ class RetentionProfile(models.Model):
 
     def init(self):
         # The customer list's filters and the kanban's columns, per company.
-        for column in ("advocacy_stage", "loyalty_tier_id", "nps_category", "is_key_account"):
+        for column in (
+            "advocacy_stage",
+            "loyalty_tier_id",
+            "nps_category",
+            "is_key_account",
+            "health_band",
+        ):
             create_index(
                 self.env.cr,
                 f"retention_profile_company_{column}_idx",

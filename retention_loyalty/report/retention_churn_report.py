@@ -1,21 +1,22 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.retention_engine import SETTINGS, inactive_after_sql
+from ..models.retention_engine import inactive_after_sql
 from ..models.retention_feedback import NPS_CATEGORIES
+from ..models.retention_profile import HEALTH_BANDS
 
 
 class RetentionChurnReport(models.Model):
-    """Customers inactive for longer than their usual interval between orders,
-    and at least the churn threshold of the Settings (the same rule as the
-    cadence's inactivity trigger), ranked by the revenue at risk."""
+    """Customers who are leaving: no order for twice their expected interval
+    between orders (the same rule as the cadence's inactivity trigger and the
+    health recency factor), lowest health first: on CDNOW the health score
+    ranks who stops buying better than days overdue did (README)."""
 
     _name = "retention.churn.report"
     _description = "Churn Risk"
     _inherit = "retention.report"
     _auto = False
-    _order = "revenue_at_risk desc, days_overdue desc"
-    # The view reads the threshold from the settings: flush a changed one first.
+    _order = "health_score, revenue_at_risk desc"
     _depends = {
         "retention.profile": [
             "partner_id",
@@ -23,11 +24,13 @@ class RetentionChurnReport(models.Model):
             "loyalty_tier_id",
             "last_order_date",
             "order_interval_days",
+            "health_expected_interval",
+            "health_score",
+            "health_band",
             "loyalty_revenue",
             "nps_category",
         ],
         "res.partner": ["active", "user_id"],
-        "ir.config_parameter": ["key", "value"],
     }
 
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
@@ -35,6 +38,14 @@ class RetentionChurnReport(models.Model):
     tier_id = fields.Many2one("retention.tier", "Loyalty Tier", readonly=True)
     last_order_date = fields.Date(readonly=True)
     usual_interval = fields.Integer("Usual Days Between Orders", readonly=True)
+    expected_interval = fields.Integer(
+        "Expected Days Between Orders",
+        readonly=True,
+        help="The customer's rhythm, drawn towards the Settings' days when they have few "
+        "orders: leaving after twice this.",
+    )
+    health_score = fields.Float("Health", digits=(4, 1), aggregator="avg", readonly=True)
+    health_band = fields.Selection(HEALTH_BANDS, "Health Band", readonly=True)
     days_since = fields.Integer("Days Since Last Order", readonly=True)
     days_overdue = fields.Integer("Days Overdue", readonly=True, aggregator="avg")
     revenue_at_risk = fields.Float(
@@ -44,27 +55,22 @@ class RetentionChurnReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
 
     def _with(self):
-        # The threshold is read from the settings when the view runs.
         return SQL(
-            """params AS (
-                   SELECT COALESCE((SELECT value::int FROM ir_config_parameter
-                                     WHERE key = 'retention_loyalty.churn_days'),
-                                   %(default)s) AS churn_days
-               ), risk AS (
+            """risk AS (
                    SELECT pr.*, p.user_id, CURRENT_DATE - pr.last_order_date AS days_since,
                           %(threshold)s AS threshold
-                     FROM retention_profile pr JOIN res_partner p ON p.id = pr.partner_id,
-                          params
+                     FROM retention_profile pr JOIN res_partner p ON p.id = pr.partner_id
                     WHERE p.active AND pr.last_order_date IS NOT NULL
                )""",
-            default=SETTINGS["churn_days"],
-            threshold=inactive_after_sql(SQL("pr.order_interval_days"), SQL("params.churn_days")),
+            threshold=inactive_after_sql(SQL("pr.health_expected_interval")),
         )
 
     def _select(self):
         return SQL(
             """id, partner_id, user_id, loyalty_tier_id AS tier_id, last_order_date,
-               order_interval_days AS usual_interval, days_since,
+               order_interval_days AS usual_interval,
+               health_expected_interval AS expected_interval, health_score, health_band,
+               days_since,
                days_since - threshold AS days_overdue,
                COALESCE(loyalty_revenue, 0) AS revenue_at_risk, nps_category, company_id"""
         )

@@ -55,13 +55,15 @@ class TestProfilePerformance(RetentionCase):
         self._forget_profiles(few)
         # Cold caches: the settings, the notes' author and language (the
         # salesperson's or the company's: its labels and tier names) are read
-        # once; one INSERT logs the chatter notes, one the tier moves.
-        with self.assertQueryCount(__system__=30):
+        # once; one INSERT logs the chatter notes, one the tier moves. Then the
+        # health statement, and the notes of the bands that changed (their
+        # profiles, companies and currencies read once).
+        with self.assertQueryCount(__system__=41):
             few._loyalty_recompute()
         self.assertTrue(all(few.mapped("loyalty_tier_id")))
         self._forget_profiles(self.customers)
         # 100 times the customers, warm caches: fewer queries, not more.
-        with self.assertQueryCount(__system__=12):
+        with self.assertQueryCount(__system__=13):
             self.customers._loyalty_recompute()
         self.assertEqual(len(self.customers.filtered("loyalty_tier_id")), CUSTOMERS)
         self.assertEqual(self.customers[0].advocacy_stage, "detractor")
@@ -137,8 +139,9 @@ class TestImmediateUpdate(RetentionCase):
         summary = "\n".join(" ".join(query.split())[:120] for query in at_1000)
         self.assertEqual(len(at_10), len(at_1000), summary)
         # Cold record cache: the customer, who referred it, the user's time zone
-        # (user and partner), one statement for the customer's profiles.
-        self.assertEqual(len(at_1000), 5, summary)
+        # (user and partner), one statement for the customer's profiles, one
+        # for their health.
+        self.assertEqual(len(at_1000), 6, summary)
         ranking = KEY_ACCOUNT_QUERY.split()[:6]
         for query in at_1000:
             self.assertNotEqual(query.split()[:6], ranking, "no key-account re-ranking")
