@@ -85,6 +85,9 @@ class ResPartner(models.Model):
         }
         several = self.env["res.company"].sudo().search_count([], limit=2) > 1
         langs = self._loyalty_note_languages(changes)
+        values = self._health_factor_values(
+            self.env["retention.profile"].browse([profile.id for profile in profiles.values()])
+        )
         notes = []
         for partner_id, company_id, old_band, band, old_score, score in changes:
             profile = profiles[partner_id, company_id]
@@ -95,7 +98,11 @@ class ResPartner(models.Model):
                     partners.env
                 )
             )
-            drops = [line for line in partners._health_lines(profile, params) if line[0] < 0]
+            drops = [
+                line
+                for line in partners._health_lines(profile, values[profile.id], params)
+                if line[0] < 0
+            ]
             reason = "; ".join(text for _points, text in drops[:2]) or partners.env._("no drop")
             line = partners.env._(
                 "Health: %(old)s → %(new)s (%(old_score)s → %(score)s/100): %(reason)s.",
@@ -121,6 +128,23 @@ class ResPartner(models.Model):
 
     # -- the explanation ---------------------------------------------------------
 
+    @api.model
+    def _health_factor_values(self, profiles):
+        """{profile id: {factor: 0-100, or None without data}}: read as stored
+        (the ORM reads an empty float as 0, which is a factor's worst value)."""
+        profiles.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM retention_profile WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(name) for name in HEALTH_FACTORS),
+                profiles.ids,
+            )
+        )
+        return {
+            row[0]: dict(zip(HEALTH_FACTORS, row[1:], strict=True))
+            for row in self.env.cr.fetchall()
+        }
+
     @api.depends("commercial_partner_id")
     @api.depends_context("company", "lang")
     def _compute_health_explanation(self):
@@ -134,21 +158,26 @@ class ResPartner(models.Model):
                 ]
             )
         }
+        values = self._health_factor_values(
+            self.env["retention.profile"].browse([profile.id for profile in profiles.values()])
+        )
         for partner in self:
             profile = profiles.get(partner.commercial_partner_id.id)
             partner.health_explanation = (
-                partner._health_explanation_html(profile, params)
+                partner._health_explanation_html(profile, values[profile.id], params)
                 if profile and profile.health_band
                 else False
             )
 
-    def _health_explanation_html(self, profile, params):
+    def _health_explanation_html(self, profile, factors, params):
         bands = dict(HEALTH_BANDS)
         band = dict(profile._fields["health_band"]._description_selection(self.env))
         items = Markup("").join(
-            Markup("<li>%s</li>") % text for _points, text in self._health_lines(profile, params)
+            Markup("<li>%s</li>") % text
+            for _points, text in self._health_lines(profile, factors, params)
         )
-        missing = self._health_missing(profile)
+        labels = self._health_factor_labels()
+        missing = [labels[name] for name in HEALTH_FACTORS if factors[name] is None]
         footer = (
             Markup("<p class='text-muted mb-0'>%s</p>")
             % self.env._(
@@ -180,23 +209,19 @@ class ResPartner(models.Model):
             "health_tier": _("tier"),
         }
 
-    def _health_missing(self, profile):
-        labels = self._health_factor_labels()
-        return [labels[name] for name in HEALTH_FACTORS if profile[name] is False]
-
-    def _health_lines(self, profile, params):
+    def _health_lines(self, profile, factors, params):
         """[(points, text)]: each factor with data, its contribution to the
         score (points lost out of 100, by its weight's share among the factors
         with data) and why, largest loss first; then the cap, if any."""
         weights = self.env["retention.engine"]._health_weights(params)
-        present = [name for name in HEALTH_FACTORS if profile[name] is not False]
+        present = [name for name in HEALTH_FACTORS if factors[name] is not None]
         total = sum(weights[name] for name in present)
         if not total:
             return []
         labels = self._health_factor_labels()
         lines = []
         for name in present:
-            points = round(weights[name] * (profile[name] - 100) / total)
+            points = round(weights[name] * (float(factors[name]) - 100) / total)
             sign = f"{MINUS}{-points}" if points < 0 else f"+{points}" if points else "0"
             lines.append(
                 (points, f"{labels[name]} {sign}: {self._health_reason(name, profile, params)}")
@@ -236,11 +261,14 @@ class ResPartner(models.Model):
         )
 
     def _health_reason_satisfaction(self, profile, params):
-        return self.env._("satisfaction %(score)s/10", score=self._health_number(profile.satisfaction_score))
+        return self.env._(
+            "recent answers average %(score)s/10",
+            score=self._health_number(profile.satisfaction_score),
+        )
 
     def _health_reason_effort(self, profile, params):
         return self.env._(
-            "customer effort %(score)s/7 (7 is very easy)",
+            "recent answers average %(score)s/7 (7 is very easy)",
             score=self._health_number(profile.effort_score),
         )
 

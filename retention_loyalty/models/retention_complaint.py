@@ -195,6 +195,7 @@ class RetentionComplaint(models.Model):
         complaints = super().create(vals_list)
         # A new complaint is a recovery chance: the cadence engine schedules the call.
         self.env["retention.cadence"]._trigger_scheduling()
+        complaints.commercial_partner_id._health_refresh()
         return complaints
 
     def write(self, vals):
@@ -210,9 +211,12 @@ class RetentionComplaint(models.Model):
             vals = {**vals, "date_resolved": fields.Datetime.now()}
         elif "state" in vals:
             vals = {**vals, "date_resolved": False}
+        before = self.commercial_partner_id
         result = super().write(vals)
         if "state" in vals:
             self.env["retention.cadence"]._trigger_scheduling()
+        if vals.keys() & {"state", "partner_id", "date_reported", "company_id"}:
+            (before | self.commercial_partner_id)._health_refresh()
         return result
 
     @api.model

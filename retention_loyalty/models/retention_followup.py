@@ -106,14 +106,18 @@ class RetentionFollowup(models.Model):
                 SQL(
                     """UPDATE retention_followup SET state = %s, date_done = %s,
                               write_date = now() AT TIME ZONE 'UTC', write_uid = %s
-                        WHERE activity_id = ANY(%s) AND state = 'planned'""",
+                        WHERE activity_id = ANY(%s) AND state = 'planned'
+                    RETURNING partner_id""",
                     state,
                     fields.Date.context_today(self) if state == "done" else None,
                     self.env.uid,
                     activities.ids,
                 )
             )
+            partner_ids = {row[0] for row in self.env.cr.fetchall()}
             self.invalidate_model(["state", "date_done"])
+            # A touch done or dropped moves the customer's follow-up engagement.
+            self.env["res.partner"].sudo().browse(partner_ids)._health_refresh()
 
     def action_open_source(self):
         self.ensure_one()

@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -148,3 +150,35 @@ class TestMultiCompany(RetentionCase):
             as_rep.write({"is_key_account": True})
         self.assertFalse(contact.with_company(self.company_a).loyalty_tier_locked)
         self.assertEqual(contact.commercial_partner_id, self.shared)
+
+    def test_health_is_per_company_and_in_its_currency(self):
+        """A shared customer, healthy in A (recent orders, growing), leaving
+        B (one order 300 days ago): each company reads its own score, band,
+        explanation (amounts in its currency) and history."""
+        for days, amount in ((500, 400), (40, 1000), (20, 1000)):
+            order = self._sell_in(self.company_a, amount)
+            order.date_order = fields.Datetime.now() - timedelta(days=days)
+        order = self._sell_in(self.company_b, 3000)
+        order.date_order = fields.Datetime.now() - timedelta(days=300)
+        self.shared._loyalty_recompute()
+        in_a, in_b = self._seen_by(self.rep_a), self._seen_by(self.rep_b)
+        self.assertGreater(in_a.health_score, in_b.health_score)
+        self.assertEqual(in_b.health_band, "poor")
+        # A: 2,000 in the window against 400 the year before: trend 100.
+        self.assertIn("revenue trend 0: $\N{NO-BREAK SPACE}2,000.00", in_a.health_explanation)
+        # B: one order 300 days ago, expected every 90 days.
+        self.assertIn("no order for 300 days, usually every 90", in_b.health_explanation)
+        history = self.env["retention.health.history"].with_user(self.rep_b)
+        self.assertEqual(
+            history.search([("partner_id", "=", self.shared.id)]).company_id,
+            self.company_b,
+            "a rep of B sees B's rows only",
+        )
+        shop_b = self.env["res.partner"].with_company(self.company_b)
+        self.assertIn(self.shared, shop_b.search([("health_band", "=", "poor")]))
+        self.assertNotIn(
+            self.shared,
+            self.env["res.partner"].with_company(self.company_a).search(
+                [("health_band", "=", "poor")]
+            ),
+        )
