@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 
 from .retention_engine import HEALTH_WEIGHTS, SETTINGS
 
+MAX_SCORE = 100
+
 
 def _weight(key, label):
     return fields.Integer(
@@ -23,9 +25,7 @@ class ResConfigSettings(models.TransientModel):
     )
     retention_health_weight_effort = _weight("health_weight_effort", "Effort Weight")
     retention_health_weight_complaints = _weight("health_weight_complaints", "Complaints Weight")
-    retention_health_weight_engagement = _weight(
-        "health_weight_engagement", "Follow-ups Weight"
-    )
+    retention_health_weight_engagement = _weight("health_weight_engagement", "Follow-ups Weight")
     retention_health_weight_tier = _weight("health_weight_tier", "Tier Movement Weight")
     retention_health_weight_total = fields.Integer(
         "Total Weight", compute="_compute_retention_health_weight_total"
@@ -58,7 +58,7 @@ class ResConfigSettings(models.TransientModel):
     def _check_retention_health(self):
         for settings in self:
             weights = [settings[f"retention_{key}"] for key in HEALTH_WEIGHTS]
-            if any(weight < 0 for weight in weights) or sum(weights) != 100:  # noqa: PLR2004
+            if any(weight < 0 for weight in weights) or sum(weights) != MAX_SCORE:
                 raise ValidationError(
                     self.env._(
                         "The health weights are points out of 100: none below 0, and they "
@@ -66,7 +66,8 @@ class ResConfigSettings(models.TransientModel):
                         total=sum(weights),
                     )
                 )
-            if not 0 < settings.retention_health_poor_below < settings.retention_health_good_min <= 100:  # noqa: PLR2004,E501
+            poor, good = settings.retention_health_poor_below, settings.retention_health_good_min
+            if not 0 < poor < good <= MAX_SCORE:
                 raise ValidationError(
                     self.env._(
                         "Health bands: Poor below %(poor)s and Good from %(good)s need "

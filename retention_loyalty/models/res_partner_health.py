@@ -2,14 +2,13 @@
 statement, res_partner_health_sql.py), the explanation a rep reads on the
 Loyalty tab, and the chatter note when a band changes."""
 
-from markupsafe import Markup
-
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from .res_partner_health_sql import HEALTH_QUERY, health_query_parts
+from .res_partner_health_sql import COMPLAINT_POINTS, HEALTH_QUERY, health_query_parts
 from .retention_profile import HEALTH_BANDS, HEALTH_FACTORS
 
 MINUS = "\N{MINUS SIGN}"
@@ -76,7 +75,9 @@ class ResPartner(models.Model):
         most, in the salesperson's language (else the company's)."""
         profiles = {
             (profile.partner_id.id, profile.company_id.id): profile
-            for profile in self.env["retention.profile"].sudo().search(
+            for profile in self.env["retention.profile"]
+            .sudo()
+            .search(
                 [
                     ("partner_id", "in", [row[0] for row in changes]),
                     ("company_id", "in", list({row[1] for row in changes})),
@@ -94,9 +95,9 @@ class ResPartner(models.Model):
             lang = langs.get((partner_id, company_id)) or self.env.lang or "en_US"
             partners = self.with_context(lang=lang)
             bands = dict(
-                self.env["retention.profile"]._fields["health_band"]._description_selection(
-                    partners.env
-                )
+                self.env["retention.profile"]
+                ._fields["health_band"]
+                ._description_selection(partners.env)
             )
             drops = [
                 line
@@ -122,7 +123,9 @@ class ResPartner(models.Model):
             "retention_loyalty.action_retention_health_history"
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["name"] = self.env._("Health of %(customer)s", customer=self.commercial_partner_id.display_name)
+        action["name"] = self.env._(
+            "Health of %(customer)s", customer=self.commercial_partner_id.display_name
+        )
         action["context"] = {"search_default_group_company": 0}
         return action
 
@@ -151,7 +154,9 @@ class ResPartner(models.Model):
         params = self.env["retention.engine"]._settings()
         profiles = {
             profile.partner_id.id: profile
-            for profile in self.env["retention.profile"].sudo().search(
+            for profile in self.env["retention.profile"]
+            .sudo()
+            .search(
                 [
                     ("partner_id", "in", self.commercial_partner_id.ids),
                     ("company_id", "=", self.env.company.id),
@@ -197,16 +202,16 @@ class ResPartner(models.Model):
         )
 
     def _health_factor_labels(self):
-        _ = self.env._
+        env = self.env
         return {
-            "health_recency": _("recency"),
-            "health_frequency": _("frequency"),
-            "health_revenue_trend": _("revenue trend"),
-            "health_satisfaction": _("satisfaction"),
-            "health_effort": _("effort"),
-            "health_complaints": _("complaints"),
-            "health_engagement": _("follow-ups"),
-            "health_tier": _("tier"),
+            "health_recency": env._("recency"),
+            "health_frequency": env._("frequency"),
+            "health_revenue_trend": env._("revenue trend"),
+            "health_satisfaction": env._("satisfaction"),
+            "health_effort": env._("effort"),
+            "health_complaints": env._("complaints"),
+            "health_engagement": env._("follow-ups"),
+            "health_tier": env._("tier"),
         }
 
     def _health_lines(self, profile, factors, params):
@@ -283,7 +288,7 @@ class ResPartner(models.Model):
                 "%(count)s open complaint(s), within the target time",
                 count=profile.health_open_complaints,
             )
-        if profile.health_complaints < 100:
+        if profile.health_complaints < COMPLAINT_POINTS["resolved"]:
             return self.env._("complaints resolved, some late")
         return self.env._("complaints resolved in time")
 
@@ -298,7 +303,7 @@ class ResPartner(models.Model):
         )
 
     def _health_reason_tier(self, profile, params):
-        if profile.health_tier >= 100:
+        if profile.health_tier > 0:
             return self.env._("moved up a tier")
         return self.env._("moved down a tier")
 
@@ -323,4 +328,3 @@ class ResPartner(models.Model):
         """A one-decimal figure in the reader's language (6,5 in Finnish)."""
         lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
         return f"{value:.1f}".replace(".", lang.decimal_point or ".")
-

@@ -169,9 +169,7 @@ class ResPartner(models.Model):
         help="0-100: recency against the customer's rhythm, frequency, revenue trend, "
         "satisfaction, effort, complaints, follow-ups and tier movement, weighted in Settings.",
     )
-    health_band = _profile_field(
-        fields.Selection, HEALTH_BANDS, "Health Band", name="health_band"
-    )
+    health_band = _profile_field(fields.Selection, HEALTH_BANDS, "Health Band", name="health_band")
 
     referral_code = _profile_field(
         fields.Char,

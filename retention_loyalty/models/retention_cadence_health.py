@@ -37,7 +37,8 @@ class RetentionCadence(models.Model):
             if not 1 <= cadence.health_drop_points <= 100:  # noqa: PLR2004
                 raise ValidationError(
                     self.env._(
-                        "Rule “%(rule)s”: a health drop goes from 1 to 100 points (got %(points)s).",
+                        "Rule “%(rule)s”: a health drop goes from 1 to 100 points "
+                        "(got %(points)s).",
                         rule=cadence.display_name,
                         points=cadence.health_drop_points,
                     )

@@ -113,9 +113,7 @@ class RetentionEngine(models.AbstractModel):
     def _health_weights(self, settings=None):
         """{profile factor column: its weight in the health score}."""
         settings = settings or self._settings()
-        return {
-            key.replace("health_weight_", "health_"): settings[key] for key in HEALTH_WEIGHTS
-        }
+        return {key.replace("health_weight_", "health_"): settings[key] for key in HEALTH_WEIGHTS}
 
     @api.model
     def _in_test_mode(self):

@@ -37,7 +37,9 @@ class RetentionHealthReport(models.Model):
     health_score = fields.Float("Health", digits=(4, 1), aggregator="avg", readonly=True)
     health_band = fields.Selection(HEALTH_BANDS, "Health Band", readonly=True)
     recency = fields.Float("Recency", digits=(4, 1), aggregator="avg", readonly=True)
-    satisfaction = fields.Float("Satisfaction Factor", digits=(4, 1), aggregator="avg", readonly=True)
+    satisfaction = fields.Float(
+        "Satisfaction Factor", digits=(4, 1), aggregator="avg", readonly=True
+    )
     complaints = fields.Float("Complaints Factor", digits=(4, 1), aggregator="avg", readonly=True)
     revenue = fields.Float("Revenue (window)", readonly=True)
     customer_count = fields.Integer("Customers", readonly=True)

@@ -5,6 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..models.res_partner_health import MINUS as M
 from .common import RetentionCase
 
 
@@ -74,7 +75,8 @@ class TestHealthScore(RetentionCase):
         # 4541 / 80 = 56.8; the complaint loses 15 x 100 / 80 = 19 points.
         self.assertAlmostEqual(profile.health_score, 56.8)
         self.assertIn(
-            "complaints −19: 1 open complaint(s) past the target time", self._explanation(self.alpha)
+            f"complaints {M}19: 1 open complaint(s) past the target time",
+            self._explanation(self.alpha),
         )
 
     def test_a_detractor_is_never_good(self):
@@ -94,10 +96,10 @@ class TestHealthScore(RetentionCase):
         text = self._explanation(self.alpha)
         self.assertIn("70/100, At Risk", text)
         lines = [
-            "frequency −11: 3 orders in 12 months",
-            "recency −10: no order for 80 days, usually every 75",
-            "satisfaction −5: recent answers average 8.0/10",
-            "effort −5: recent answers average 5.0/7 (7 is very easy)",
+            f"frequency {M}11: 3 orders in 12 months",
+            f"recency {M}10: no order for 80 days, usually every 75",
+            f"satisfaction {M}5: recent answers average 8.0/10",
+            f"effort {M}5: recent answers average 5.0/7 (7 is very easy)",
         ]
         positions = [text.index(line) for line in lines]
         self.assertEqual(positions, sorted(positions), "largest loss first")
@@ -123,7 +125,7 @@ class TestHealthScore(RetentionCase):
         self.alpha._loyalty_recompute()
         note = self._last_note(self.alpha)
         self.assertIn("Health: At Risk → Good (70 → 70/100)", note)
-        self.assertIn("frequency −11: 3 orders in 12 months", note)
+        self.assertIn(f"frequency {M}11: 3 orders in 12 months", note)
         count = len(self.alpha.message_ids)
         self.alpha._loyalty_recompute()
         self.assertEqual(len(self.alpha.message_ids), count, "logged once")
@@ -187,9 +189,7 @@ class TestHealthTriggers(RetentionCase):
                 "name": f"Health {trigger}",
                 "trigger": trigger,
                 "template_ids": [
-                    Command.create(
-                        {"activity_type_id": self.call.id, "summary": "Health call"}
-                    )
+                    Command.create({"activity_type_id": self.call.id, "summary": "Health call"})
                 ],
                 **values,
             }

@@ -178,7 +178,7 @@ class TestMultiCompany(RetentionCase):
         self.assertIn(self.shared, shop_b.search([("health_band", "=", "poor")]))
         self.assertNotIn(
             self.shared,
-            self.env["res.partner"].with_company(self.company_a).search(
-                [("health_band", "=", "poor")]
-            ),
+            self.env["res.partner"]
+            .with_company(self.company_a)
+            .search([("health_band", "=", "poor")]),
         )
