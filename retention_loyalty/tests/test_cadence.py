@@ -186,19 +186,21 @@ class TestCadenceTriggers(CadenceCase):
         self.assertFalse(self._activities(happy))
 
     @freeze_time("2030-06-03 10:00:00")
-    def test_inactivity_counts_the_usual_interval_and_ends_with_an_order(self):
+    def test_inactivity_counts_the_expected_interval_and_ends_with_an_order(self):
         self._rule(
             "inactivity",
             [{"summary": "We miss you", "delay_count": 0, "delay_from": "after_plan_date"}],
             inactivity_days=30,
         )
         late = self._customer("Late buyer", user_id=self.rep.id)
-        self._sell(late, 100, days_ago=200)
-        self._sell(late, 100, days_ago=100)  # usually every 100 days: due today
+        self._sell(late, 100, days_ago=270)
+        # Expected every (90 + 2 x 90) / 3 = 90 days: leaving after 180, today.
+        self._sell(late, 100, days_ago=180)
         regular = self._customer("Regular buyer", user_id=self.rep.id)
         self._sell(regular, 100, days_ago=150)
-        self._sell(regular, 100, days_ago=50)  # every 100 days, last 50 days ago: fine
-        self.assertEqual(late.order_interval_days, 100)
+        self._sell(regular, 100, days_ago=50)  # expected every 93 days, last 50 days ago: fine
+        profile = late.retention_profile_ids
+        self.assertEqual((profile.order_interval_days, profile.health_expected_interval), (90, 90))
         self._run()
         self.assertEqual(self._dates(late), ["2030-06-03"])
         self.assertFalse(self._activities(regular))
@@ -265,8 +267,8 @@ class TestCadenceRepeats(CadenceCase):
             inactivity_days=90,
         )
         customer = self._customer("Gone quiet", user_id=self.rep.id)
-        with freeze_time("2029-11-02 10:00:00"):
-            self._sell(customer, 100)  # inactive from 2030-01-31
+        with freeze_time("2029-08-04 10:00:00"):
+            self._sell(customer, 100)  # leaving after 2 x 90 days: from 2030-01-31
         for day in ("2030-01-31", "2030-02-28", "2030-03-31"):
             with freeze_time(f"{day} 09:00:00"):
                 self._run()

@@ -90,23 +90,35 @@ class TestRetentionReports(RetentionCase):
         self.assertEqual(cells["2_repeat", "detractor"], 600)
         self.assertEqual(cells["2_repeat", "promoter"], 1000, "Drifting Away: 400 + 600")
 
-    def test_churn_risk_ranks_by_revenue_and_schedules_a_call(self):
+    def test_churn_risk_lists_who_is_leaving_and_schedules_a_call(self):
+        # Drifting: orders 250 and 150 days ago, expected every (100 + 2 x 90) / 3
+        # = 93 days: leaving after 186, not yet.
+        self.assertNotIn(self.drifting, self._rows("retention.churn.report").partner_id)
+        # Customers with few orders expected every 30 days: (100 + 60) / 3 = 53,
+        # leaving after 106 days.
+        self.env["ir.config_parameter"].set_param("retention_loyalty.churn_days", 30)
+        self.fixture._loyalty_recompute()
         rows = self._rows("retention.churn.report")
-        self.assertEqual(rows.partner_id, self.drifting, "the only one past their usual interval")
+        self.assertEqual(rows.partner_id, self.drifting, "the only one leaving")
         self.assertEqual(
-            (rows.usual_interval, rows.days_since, rows.days_overdue, rows.revenue_at_risk),
-            (100, 150, 50, 1000),
+            (rows.expected_interval, rows.days_since, rows.days_overdue, rows.revenue_at_risk),
+            (53, 150, 44, 1000),
         )
+        self.assertEqual(rows.health_band, self.drifting.health_band)
         rows.action_schedule_call()
         activity = self.drifting.activity_ids
         self.assertEqual(activity.user_id, self.rep2)
         self.assertIn("150 days", activity.summary)
 
-    def test_churn_threshold_for_one_time_buyers_comes_from_the_settings(self):
+    def test_churn_risk_for_one_time_buyers_follows_the_settings_lowest_health_first(self):
         self.assertNotIn(self.fan, self._rows("retention.churn.report").partner_id)
-        self.env["ir.config_parameter"].set_param("retention_loyalty.churn_days", 3)
+        # One order 5 days ago, expected every 2 days: leaving after 4.
+        self.env["ir.config_parameter"].set_param("retention_loyalty.churn_days", 2)
+        self.fixture._loyalty_recompute()
         row = self._rows("retention.churn.report", self.fan)
-        self.assertEqual((row.days_since, row.days_overdue, row.revenue_at_risk), (5, 2, 300))
+        self.assertEqual((row.days_since, row.days_overdue, row.revenue_at_risk), (5, 1, 300))
+        rows = self._rows("retention.churn.report")
+        self.assertEqual(rows.mapped("health_score"), sorted(rows.mapped("health_score")))
 
     def test_referral_revenue_counts_whole_chains(self):
         rows = {row.partner_id: row for row in self._rows("retention.referral.report")}
