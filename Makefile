@@ -1,7 +1,7 @@
 # retention_loyalty: one command to run Odoo with the addon, one to test it.
 # Variables (environment or `make VAR=value`): ODOO_SRC, ODOO_DB, ODOO_PORT,
 # PYTHON, RETENTION_CACHE, and libpq's PGHOST / PGPORT / PGUSER.
-.PHONY: run shell test lint pot readme screenshots bench clean
+.PHONY: run shell test lint pot readme screenshots bench evaluate-health clean
 
 run:  ## Odoo 18 with the addon and demo data on http://localhost:8069
 	@bash tools/run.sh
@@ -17,6 +17,9 @@ lint:  ## ruff and pylint-odoo
 
 bench:  ## cadence cron on 10,000 new orders; recompute, views and reports on 100,000 customers / 1,000,000 orders (.state/bench/)
 	@bash tools/bench.sh
+
+evaluate-health:  ## health score vs BG/NBD, Pareto/NBD, recency and the churn rule on CDNOW (.state/evaluate_health.md)
+	@bash tools/evaluate_health.sh
 
 readme:  ## regenerate retention_loyalty/README.md from retention_loyalty/readme/*.md
 	@python3 tools/readme.py
