@@ -5,3 +5,5 @@ from . import retention_churn_report
 from . import retention_referral_report
 from . import retention_compliance_report
 from . import retention_referral_funnel_report
+from . import retention_rate_report
+from . import retention_cohort_report
