@@ -35,9 +35,7 @@ class RetentionCohortReport(models.Model):
     cohort_date = fields.Date(
         "Cohort", readonly=True, help="The month of the customer's first confirmed order."
     )
-    months_since = fields.Integer(
-        "Months Since First Order", readonly=True, aggregator=None
-    )
+    months_since = fields.Integer("Months Since First Order", readonly=True, aggregator=None)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
@@ -126,5 +124,6 @@ class RetentionCohortReport(models.Model):
                     ) AS k(months_since)
           LEFT JOIN months m ON m.company_id = c.company_id
                             AND m.partner_id = c.partner_id
-                            AND m.month = (c.cohort_date + k.months_since * interval '1 month')::date"""
+                            AND m.month
+                                = (c.cohort_date + k.months_since * interval '1 month')::date"""
         )
