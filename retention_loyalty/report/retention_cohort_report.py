@@ -73,57 +73,80 @@ class RetentionCohortReport(models.Model):
     )
 
     def _with(self):
+        # Windows and one aggregate, no join of the orders with themselves
+        # (a filtered self-join makes the planner loop: minutes on 200,000 orders).
         return SQL(
             """months AS (
-                   SELECT o.company_id, buyer.commercial_partner_id AS partner_id,
-                          date_trunc('month', o.date_order)::date AS month,
-                          MIN(o.id) AS order_id,
-                          SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                              AS revenue
-                     FROM sale_order o
-                     JOIN res_partner buyer ON buyer.id = o.partner_id
-                    WHERE o.state = 'sale'
-                 GROUP BY o.company_id, buyer.commercial_partner_id, month
-               ), firsts AS (
-                   SELECT DISTINCT ON (company_id, partner_id) company_id, partner_id,
-                          month AS cohort_date, order_id, revenue
-                     FROM months
-                 ORDER BY company_id, partner_id, month
-               ), cohorts AS (
-                   -- Each customer's first month, and its cohort's average one
-                   -- (a customer's share of the cohort's first month revenue).
-                   SELECT f.*, AVG(f.revenue) OVER (PARTITION BY f.company_id, f.cohort_date)
-                              AS cohort_average
-                     FROM firsts f
-               )"""
+                   -- What each customer bought from each company per month; their
+                   -- cohort (first month) with its revenue, and the cohort's average.
+                   SELECT *, AVG(revenue) FILTER (WHERE month = cohort_date)
+                                 OVER (PARTITION BY company_id, cohort_date) AS cohort_average
+                     FROM (SELECT *, MIN(month) OVER w AS cohort_date,
+                                  MIN(order_id) OVER w AS first_order_id,
+                                  FIRST_VALUE(revenue) OVER (w ORDER BY month) AS first_revenue
+                             FROM (SELECT o.company_id, buyer.commercial_partner_id AS partner_id,
+                                          date_trunc('month', o.date_order)::date AS month,
+                                          MIN(o.id) AS order_id,
+                                          SUM(o.amount_untaxed
+                                              / COALESCE(NULLIF(o.currency_rate, 0), 1))
+                                              AS revenue
+                                     FROM sale_order o
+                                     JOIN res_partner buyer ON buyer.id = o.partner_id
+                                    WHERE o.state = 'sale'
+                                 GROUP BY o.company_id, buyer.commercial_partner_id, month
+                                  ) bought
+                           WINDOW w AS (PARTITION BY company_id, partner_id)
+                          ) firsts
+               ), cells AS (
+                   -- Every month since the first (up to this one), bought in or not.
+                   SELECT company_id, partner_id, cohort_date, first_order_id, first_revenue,
+                          cohort_average, months_since, SUM(revenue) AS revenue,
+                          bool_or(bought) AS bought
+                     FROM (SELECT company_id, partner_id, cohort_date, first_order_id,
+                                  first_revenue, cohort_average,
+                                  generate_series(0, %s) AS months_since,
+                                  0 AS revenue, FALSE AS bought
+                             FROM months WHERE month = cohort_date
+                        UNION ALL
+                           SELECT company_id, partner_id, cohort_date, first_order_id,
+                                  first_revenue, cohort_average, %s, revenue, TRUE
+                             FROM months
+                          ) cell
+                 GROUP BY company_id, partner_id, cohort_date, first_order_id, first_revenue,
+                          cohort_average, months_since
+               )""",
+            months_between("cohort_date", SQL("CURRENT_DATE")),
+            months_between("cohort_date", SQL.identifier("month")),
         )
 
     def _select(self):
         return SQL(
-            """c.order_id * %s + k.months_since AS id, c.cohort_date, k.months_since,
+            """c.first_order_id * %s + c.months_since AS id, c.cohort_date, c.months_since,
                c.company_id, co.currency_id, c.partner_id, p.user_id,
                1 AS cohort_customers,
-               (m.partner_id IS NOT NULL)::int AS active_customers,
-               CASE WHEN m.partner_id IS NULL THEN 0.0 ELSE 100.0 END AS retention_share,
-               COALESCE(m.revenue, 0) AS revenue,
-               c.revenue AS first_month_revenue,
-               100.0 * COALESCE(m.revenue, 0) / NULLIF(c.cohort_average, 0) AS revenue_share""",
+               c.bought::int AS active_customers,
+               CASE WHEN c.bought THEN 100.0 ELSE 0.0 END AS retention_share,
+               c.revenue, c.first_revenue AS first_month_revenue,
+               100.0 * c.revenue / NULLIF(c.cohort_average, 0) AS revenue_share""",
             MAX_MONTHS,
         )
 
     def _from(self):
         return SQL(
-            """cohorts c
+            """cells c
                JOIN res_company co ON co.id = c.company_id
-               JOIN res_partner p ON p.id = c.partner_id
-         CROSS JOIN LATERAL generate_series(
-                        0,
-                        ((date_part('year', CURRENT_DATE) - date_part('year', c.cohort_date)) * 12
-                         + date_part('month', CURRENT_DATE) - date_part('month', c.cohort_date)
-                        )::int
-                    ) AS k(months_since)
-          LEFT JOIN months m ON m.company_id = c.company_id
-                            AND m.partner_id = c.partner_id
-                            AND m.month
-                                = (c.cohort_date + k.months_since * interval '1 month')::date"""
+               JOIN res_partner p ON p.id = c.partner_id"""
         )
+
+
+def months_between(start, end):
+    """SQL: whole months from the month of `start` (a column) to that of `end`."""
+    start = SQL.identifier(start)
+    return SQL(
+        "((date_part('year', %s) - date_part('year', %s)) * 12"
+        " + date_part('month', %s) - date_part('month', %s))::int",
+        end,
+        start,
+        end,
+        start,
+    )

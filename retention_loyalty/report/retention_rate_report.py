@@ -8,20 +8,26 @@ STEPS = {"month": "1 month", "quarter": "3 months", "year": "1 year"}
 def buyers_sql(periods):
     """Who bought from which company in which period: one row per period kind
     of `periods` (month, quarter, year), company, commercial partner and
-    period start, with the period's length (step), the kind's index (code)
-    and the smallest order id (unique per kind: the report's row ids).
-    Dates are the orders' (UTC) dates, as the loyalty engine counts them."""
+    period start, with the period's length (step), the kind's index (code),
+    the smallest order id (unique per kind: the report's row ids) and the
+    start of the next period the customer bought in (next_start).
+    Dates are the orders' (UTC) dates, as the loyalty engine counts them.
+    A window, not a self-join: the planner misjudges a filtered join of the
+    buyers with themselves (nested loops, minutes on 200,000 orders)."""
     return SQL(
-        """SELECT p.period, p.code, p.step, o.company_id,
-                  buyer.commercial_partner_id AS partner_id,
-                  date_trunc(p.period, o.date_order)::date AS period_start,
-                  MIN(o.id) AS order_id
-             FROM sale_order o
-             JOIN res_partner buyer ON buyer.id = o.partner_id
-       CROSS JOIN (VALUES %s) AS p(period, code, step)
-            WHERE o.state = 'sale'
-         GROUP BY p.period, p.code, p.step, o.company_id, buyer.commercial_partner_id,
-                  period_start""",
+        """SELECT *, LEAD(period_start) OVER (
+                         PARTITION BY period, company_id, partner_id ORDER BY period_start
+                     ) AS next_start
+             FROM (SELECT p.period, p.code, p.step, o.company_id,
+                          buyer.commercial_partner_id AS partner_id,
+                          date_trunc(p.period, o.date_order)::date AS period_start,
+                          MIN(o.id) AS order_id
+                     FROM sale_order o
+                     JOIN res_partner buyer ON buyer.id = o.partner_id
+               CROSS JOIN (VALUES %s) AS p(period, code, step)
+                    WHERE o.state = 'sale'
+                 GROUP BY p.period, p.code, p.step, o.company_id,
+                          buyer.commercial_partner_id, period_start) periods""",
         SQL(", ").join(
             SQL("(%s, %s, %s::interval)", period, code, STEPS[period])
             for code, period in enumerate(periods)
@@ -81,20 +87,15 @@ class RetentionRateReport(models.Model):
                (prev.period_start + prev.step)::date AS date,
                prev.company_id, prev.partner_id, p.user_id,
                1 AS previous_customers,
-               (cur.partner_id IS NOT NULL)::int AS returning_customers,
-               CASE WHEN cur.partner_id IS NULL THEN 0.0 ELSE 100.0 END AS retention_rate""",
+               COALESCE(prev.next_start = prev.period_start + prev.step, FALSE)::int
+                   AS returning_customers,
+               CASE WHEN prev.next_start = prev.period_start + prev.step THEN 100.0 ELSE 0.0
+               END AS retention_rate""",
             len(PERIODS),
         )
 
     def _from(self):
-        return SQL(
-            """buyers prev
-               JOIN res_partner p ON p.id = prev.partner_id
-          LEFT JOIN buyers cur ON cur.period = prev.period
-                              AND cur.company_id = prev.company_id
-                              AND cur.partner_id = prev.partner_id
-                              AND cur.period_start = prev.period_start + prev.step"""
-        )
+        return SQL("buyers prev JOIN res_partner p ON p.id = prev.partner_id")
 
     def _where(self):
         # Up to the current period (under way): later ones have not begun.
