@@ -44,6 +44,8 @@
         "views/retention_referral_templates.xml",
         "views/retention_portal_templates.xml",
         "report/retention_referral_funnel_views.xml",
+        "report/retention_rate_views.xml",
+        "report/retention_cohort_views.xml",
         "security/retention_referral_security.xml",
     ],
     "demo": [

@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from .retention_complaint import OPEN_STATES
 
@@ -21,6 +22,8 @@ class DigestDigest(models.Model):
     kpi_retention_overdue_followups_value = fields.Integer(
         compute="_compute_kpi_retention_overdue_followups_value"
     )
+    kpi_retention_rate = fields.Boolean("Retention Rate (%)")
+    kpi_retention_rate_value = fields.Float(compute="_compute_kpi_retention_rate_value")
 
     def _retention_check_access(self):
         if not self.env.user.has_group("retention_loyalty.group_retention_user"):
@@ -95,6 +98,40 @@ class DigestDigest(models.Model):
             "kpi_retention_overdue_followups_value",
         )
 
+    def _compute_kpi_retention_rate_value(self):
+        """Of the customers with a confirmed order in the previous period (as
+        long as this one, just before it), the share (%) who ordered again in
+        this one, per company; customers are the orders' commercial partners."""
+        self._retention_check_access()
+        start, end, companies = self._get_kpi_compute_parameters()
+        start, end = fields.Datetime.to_datetime(start), fields.Datetime.to_datetime(end)
+        self.env["sale.order"].flush_model(["partner_id", "company_id", "date_order", "state"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """WITH buyers AS (
+                       SELECT o.company_id, bool_or(o.date_order < %(start)s) AS before,
+                              bool_or(o.date_order >= %(start)s) AS again
+                         FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+                        WHERE o.state = 'sale' AND o.company_id = ANY(%(companies)s)
+                          AND o.date_order >= %(previous)s AND o.date_order < %(end)s
+                     GROUP BY o.company_id, p.commercial_partner_id
+                   )
+                   SELECT company_id,
+                          100.0 * COUNT(*) FILTER (WHERE before AND again)
+                                / NULLIF(COUNT(*) FILTER (WHERE before), 0)
+                     FROM buyers GROUP BY company_id""",
+                start=start,
+                end=end,
+                previous=start - (end - start),
+                companies=companies.ids,
+            )
+        )
+        rates = dict(self.env.cr.fetchall())
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.kpi_retention_rate_value = round(rates.get(company.id) or 0, 2)
+
     def _compute_kpis_actions(self, company, user):
         actions = super()._compute_kpis_actions(company, user)
         menu = self.env.ref("retention_loyalty.menu_retention_root").id
@@ -111,6 +148,9 @@ class DigestDigest(models.Model):
                 ),
                 "kpi_retention_overdue_followups": (
                     f"retention_loyalty.action_retention_compliance_report?menu_id={menu}"
+                ),
+                "kpi_retention_rate": (
+                    f"retention_loyalty.action_retention_rate_report?menu_id={menu}"
                 ),
             }
         )

@@ -6,3 +6,5 @@ from . import retention_referral_report
 from . import retention_compliance_report
 from . import retention_referral_funnel_report
 from . import retention_health_report
+from . import retention_rate_report
+from . import retention_cohort_report

@@ -16,3 +16,4 @@ from . import test_translations
 from . import test_cadence_platform
 from . import test_cadence_touches
 from . import test_referral_page
+from . import test_retention_rate

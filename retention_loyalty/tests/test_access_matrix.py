@@ -36,7 +36,14 @@ REPORTS = (
     "retention.referral.report",
     "retention.compliance.report",
     "retention.referral.funnel.report",
+    "retention.rate.report",
+    "retention.cohort.report",
 )
+# Reports with several rows per customer: the one the matrix checks.
+REPORT_ROW = {
+    "retention.rate.report": [("period", "=", "month")],
+    "retention.cohort.report": [("months_since", "=", 0)],
+}
 # Rights on a record of the main company. Portal and public users get nothing.
 # fmt: off
 MATRIX = {
@@ -146,7 +153,9 @@ class TestAccessMatrix(RetentionCase, HttpCase):
         }
         cls.env.flush_all()
         for report in REPORTS:
-            cls.records[report] = cls.env[report].search([("partner_id", "=", cls.customer.id)])
+            cls.records[report] = cls.env[report].search(
+                [("partner_id", "=", cls.customer.id), *REPORT_ROW.get(report, [])]
+            )
 
     @classmethod
     def _make(cls, model, **values):
