@@ -97,7 +97,7 @@ WITH targets AS (
  LEFT JOIN followups fu ON fu.partner_id = pr.partner_id AND fu.company_id = pr.company_id
  LEFT JOIN tier_moves tm ON tm.partner_id = pr.partner_id AND tm.company_id = pr.company_id
      WHERE pr.partner_id IN (SELECT id FROM targets)
-), factors AS (
+), factors AS MATERIALIZED (
     SELECT f.*,
            round((100 * power(0.5, f.days_since / (f.expected * %(half_life)s)))::numeric, 1)
                AS health_recency,
@@ -123,7 +123,7 @@ WITH targets AS (
            -- (the "vulnerable regulars" of the seeds).
            (f.satisfaction_score < %(customer_min)s OR f.late_complaints > 0) AS key_poor
       FROM facts f
-), scored AS (
+), scored AS MATERIALIZED (
     SELECT x.*, (%(weighted)s) / NULLIF(%(weights)s, 0) AS raw_score FROM factors x
 ), final AS (
     SELECT s.*, round(CASE WHEN s.key_poor THEN LEAST(s.raw_score, %(good)s - 1)
