@@ -244,26 +244,37 @@ def recompute(env, batch=None, crash_after=None):
 # The aggregate a recompute cannot skip: per commercial partner and company,
 # the confirmed orders in the company's currency (in the window and all time).
 FLOOR_QUERY = """
+WITH agg AS (
+    SELECT buyer.commercial_partner_id AS partner_id, o.company_id,
+           COALESCE(SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+                        FILTER (WHERE o.date_order >= %(start)s), 0) AS revenue,
+           COUNT(*) FILTER (WHERE o.date_order >= %(start)s) AS orders,
+           COUNT(*) AS lifetime_orders,
+           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS lifetime_revenue,
+           MIN(o.date_order)::date AS first_date, MAX(o.date_order)::date AS last_date
+      FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
+     WHERE o.state = 'sale'
+  GROUP BY buyer.commercial_partner_id, o.company_id
+)
 INSERT INTO retention_profile AS cur (
     partner_id, company_id, loyalty_revenue, loyalty_order_count, lifetime_revenue,
-    first_order_date, last_order_date, advocacy_stage, opportunity_level,
+    first_order_date, last_order_date, health_score, advocacy_stage, opportunity_level,
     create_uid, write_uid, create_date, write_date)
-SELECT buyer.commercial_partner_id, o.company_id,
-       COALESCE(SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                    FILTER (WHERE o.date_order >= %(start)s), 0),
-       COUNT(*) FILTER (WHERE o.date_order >= %(start)s),
-       SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)),
-       MIN(o.date_order)::date, MAX(o.date_order)::date, 'new', 'medium',
+SELECT partner_id, company_id, revenue, orders, lifetime_revenue, first_date, last_date,
+       -- The least of a health score: the two purchase factors, equally weighted.
+       50 * power(0.5, (%(today)s - last_date)
+                       / (2 * ((last_date - first_date) + 180)::float / (lifetime_orders + 1)))
+       + 50 * (1 - power(0.5, orders / 2.0)),
+       'new', 'medium',
        %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-  FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
- WHERE o.state = 'sale'
- GROUP BY buyer.commercial_partner_id, o.company_id
+  FROM agg
 ON CONFLICT (partner_id, company_id) DO UPDATE SET
     loyalty_revenue = EXCLUDED.loyalty_revenue,
     loyalty_order_count = EXCLUDED.loyalty_order_count,
     lifetime_revenue = EXCLUDED.lifetime_revenue,
     first_order_date = EXCLUDED.first_order_date,
     last_order_date = EXCLUDED.last_order_date,
+    health_score = EXCLUDED.health_score,
     write_uid = EXCLUDED.write_uid,
     write_date = EXCLUDED.write_date
 """
@@ -271,7 +282,8 @@ ON CONFLICT (partner_id, company_id) DO UPDATE SET
 
 def floor(env):
     """The least a recompute can do: one aggregate over the orders per
-    (commercial partner, company) and one bulk upsert into retention_profile,
+    (commercial partner, company), the purchase part of the health score, and
+    one bulk upsert into retention_profile,
     rolled back. Timed twice: over the profiles the recompute left (every row
     a conflict, so an update), and into an emptied table (every row an insert,
     as a first recompute)."""
@@ -279,7 +291,11 @@ def floor(env):
     months = int(
         env["ir.config_parameter"].sudo().get_param("retention_loyalty.evaluation_months", 12)
     )
-    params = {"start": fields.Date.today() - relativedelta(months=months), "uid": env.uid}
+    params = {
+        "start": fields.Date.today() - relativedelta(months=months),
+        "today": fields.Date.today(),
+        "uid": env.uid,
+    }
     figures = {}
     for run in ("upsert", "empty"):
         if run == "empty":

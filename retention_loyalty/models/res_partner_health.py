@@ -242,7 +242,7 @@ class ResPartner(models.Model):
         return getattr(self, f"_health_reason_{name.removeprefix('health_')}")(profile, params)
 
     def _health_reason_recency(self, profile, params):
-        days = (fields.Date.context_today(self) - profile.last_order_date).days
+        days = max((fields.Date.context_today(self) - profile.last_order_date).days, 0)
         return self.env._(
             "no order for %(days)s days, usually every %(interval)s",
             days=days,

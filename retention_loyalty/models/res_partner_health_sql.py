@@ -83,7 +83,7 @@ WITH targets AS (
     SELECT pr.id, pr.partner_id, pr.company_id,
            pr.health_score AS old_score, pr.health_band AS old_band,
            %(expected)s AS expected,
-           %(today)s - pr.last_order_date AS days_since,
+           GREATEST(%(today)s - pr.last_order_date, 0) AS days_since,
            pr.lifetime_order_count, pr.loyalty_order_count, pr.loyalty_revenue,
            pr.previous_revenue, pr.satisfaction_score, pr.effort_score,
            COALESCE(c.open_count, 0) AS open_complaints,
@@ -126,7 +126,8 @@ WITH targets AS (
 ), scored AS MATERIALIZED (
     SELECT x.*, (%(weighted)s) / NULLIF(%(weights)s, 0) AS raw_score FROM factors x
 ), final AS (
-    SELECT s.*, round(CASE WHEN s.key_poor THEN LEAST(s.raw_score, %(good)s - 1)
+    SELECT s.*, round(CASE WHEN s.raw_score IS NULL THEN NULL
+                           WHEN s.key_poor THEN LEAST(s.raw_score, %(good)s - 1)
                            ELSE s.raw_score END::numeric, 1) AS health_score,
            COALESCE(s.key_poor AND s.raw_score > %(good)s - 1, false) AS health_capped
       FROM scored s
@@ -172,7 +173,12 @@ WITH targets AS (
          ORDER BY l.date DESC LIMIT 1) last ON true
      WHERE b.id IN (SELECT id FROM changed) AND b.health_score IS NOT NULL
        AND (last.score IS NULL OR abs(last.score - b.health_score) >= 1
-            OR last.band IS DISTINCT FROM b.health_band)
+            OR last.band IS DISTINCT FROM b.health_band
+            -- Today's row, once written, follows the score back too: the
+            -- triggers read it.
+            OR EXISTS (SELECT 1 FROM retention_health_history t
+                        WHERE t.partner_id = b.partner_id AND t.company_id = b.company_id
+                          AND t.date = %(today)s))
     ON CONFLICT (partner_id, company_id, date) DO UPDATE
        SET score = EXCLUDED.score, band = EXCLUDED.band, write_date = EXCLUDED.write_date
 )

@@ -38,6 +38,7 @@ REPORTS = (
     "retention.referral.funnel.report",
     "retention.rate.report",
     "retention.cohort.report",
+    "retention.health.report",
 )
 # Reports with several rows per customer: the one the matrix checks.
 REPORT_ROW = {
@@ -60,6 +61,8 @@ MATRIX = {
     "retention.complaint.category":    ("r",    "r",      "rwcu",       "r"),
     # Tier changes belong to the company whose profile moved.
     "retention.tier.history":          ("r",    "r",      "rwcu",       "-"),
+    # Health rows are the engine's: everyone reads their company's, nobody writes.
+    "retention.health.history":        ("r",    "r",      "r",          "-"),
     # Profiles: reps set consent, opportunity level and stage (the engine the rest).
     "retention.profile":               ("rwc",  "rwc",    "rwcu",       "-"),
     # Answers follow their review's company (rule on review_id.company_id).
@@ -126,6 +129,9 @@ class TestAccessMatrix(RetentionCase, HttpCase):
                 | {"min_tenure_days": 999, **here}
             ),
             "retention.tier.history": cls._make("retention.tier.history", date=cls.today, **here),
+            "retention.health.history": cls.env["retention.health.history"].search(
+                [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.env.company.id)]
+            ),
             "retention.profile": cls.env["retention.profile"].search(
                 [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.env.company.id)]
             ),

@@ -150,6 +150,40 @@ class TestHealthScore(RetentionCase):
         self.assertEqual(history.search_count([("partner_id", "=", self.alpha.id)]), 2)
         self.assertAlmostEqual(today.score, self._profile(self.alpha).health_score)
 
+    def test_no_weighted_data_is_no_score_even_for_a_detractor(self):
+        self.env["ir.config_parameter"].set_param("retention_loyalty.health_weight_recency", 50)
+        self.env["ir.config_parameter"].set_param("retention_loyalty.health_weight_frequency", 50)
+        for key in ("satisfaction", "effort", "complaints", "revenue_trend", "engagement", "tier"):
+            self.env["ir.config_parameter"].set_param(f"retention_loyalty.health_weight_{key}", 0)
+        customer = self._customer("Only a detractor")
+        self._answer(customer, 3)
+        profile = self._profile(customer)
+        self.assertTrue(profile, "the answer makes a profile")
+        self.assertFalse(profile.health_band, "no weighted factor has data")
+
+    def test_a_future_order_counts_as_today(self):
+        customer = self._customer("Future order")
+        self._sell(customer, 100, days_ago=-40)
+        self.assertEqual(self._profile(customer).health_recency, 100.0)
+
+    def test_todays_row_follows_the_score_back_the_same_day(self):
+        self.env["ir.config_parameter"].set_param("retention_loyalty.health_good_min", 69)
+        self.alpha._loyalty_recompute()  # good
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE retention_health_history SET date = date - 1 WHERE partner_id = %s",
+            [self.alpha.id],
+        )
+        self.env["ir.config_parameter"].set_param("retention_loyalty.health_good_min", 70)
+        self.alpha._loyalty_recompute()  # at risk, today's row
+        self.env["ir.config_parameter"].set_param("retention_loyalty.health_good_min", 69)
+        self.alpha._loyalty_recompute()  # good again, the same day
+        self.env.invalidate_all()
+        today = self.env["retention.health.history"].search(
+            [("partner_id", "=", self.alpha.id), ("date", "=", self.today)]
+        )
+        self.assertEqual((today.band, today.score), ("good", 69.9))
+
     def test_weights_must_total_100_and_bands_be_ordered(self):
         settings = self.env["res.config.settings"].create({})
         with self.assertRaisesText(ValidationError, "they total 105"):
