@@ -82,6 +82,9 @@ class ResPartner(models.Model):
     def _loyalty_note_languages(self, changes):
         """{(partner id, company id): the language of the partner's salesperson,
         else the company's}, in one query."""
+        # A salesperson set in this transaction counts (read in SQL below).
+        self.env["res.partner"].flush_model(["user_id", "lang"])
+        self.env["res.users"].flush_model(["partner_id"])
         self.env.cr.execute(
             SQL(
                 """SELECT v.partner_id, v.company_id, COALESCE(up.lang, cp.lang)

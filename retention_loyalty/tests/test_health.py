@@ -108,6 +108,22 @@ class TestHealthScore(RetentionCase):
             text,
         )
 
+    def test_explanation_and_note_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("fi_FI")
+        self.env["ir.module.module"]._load_module_terms(["retention_loyalty"], ["fi_FI"])
+        finnish = self.alpha.with_context(lang="fi_FI")
+        text = html.unescape(str(finnish.health_explanation))
+        self.assertIn("ei tilausta 80 päivään, yleensä 75 päivän välein", text)
+        self.assertIn("keskiarvo 8,0/10", text, "the reader's decimal comma")
+        # The band note reads in the salesperson's language.
+        rep = self.env["res.users"].create(
+            {"name": "Finnish rep", "login": "fi_health_rep", "lang": "fi_FI"}
+        )
+        self.alpha.user_id = rep
+        self.env["ir.config_parameter"].set_param("retention_loyalty.health_good_min", 69)
+        self.alpha._loyalty_recompute()
+        self.assertIn("Terveys: Riskissä → ", self._last_note(self.alpha))
+
     def test_band_thresholds_come_from_the_settings(self):
         self.env["ir.config_parameter"].set_param("retention_loyalty.health_good_min", 69)
         self.alpha._loyalty_recompute()
