@@ -144,6 +144,8 @@ def main():
         for action, name, selector in (
             ("action_retention_nps_report", "nps_over_time.png", ".o_graph_renderer canvas"),
             ("action_retention_loyalty_matrix", "loyalty_matrix.png", ".o_pivot table"),
+            ("action_retention_health_report", "health_report.png", ".o_pivot table"),
+            ("action_retention_cohort_report", "customer_cohorts.png", ".o_pivot table"),
         ):
             browser.open(f"{base}/odoo/action-retention_loyalty.{action}", DESKTOP, selector)
             browser.shoot(name)
