@@ -6,10 +6,10 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, formatLang
 
 from .res_partner_health_sql import COMPLAINT_POINTS, HEALTH_QUERY, health_query_parts
-from .retention_profile import HEALTH_BANDS, HEALTH_FACTORS
+from .retention_profile import HEALTH_FACTORS
 
 MINUS = "\N{MINUS SIGN}"
 
@@ -32,13 +32,13 @@ class ResPartner(models.Model):
         follow-up of theirs changed): the health statement alone."""
         ids = self.commercial_partner_id.ids
         if ids:
-            self.env["retention.profile"].flush_model()
             self._health_update_profiles(ids, self.env["retention.engine"]._settings())
 
     @api.model
     def _health_update_profiles(self, ids, params):
         """Score the profiles of the commercial partners `ids` (already
         recomputed), write the history, and log each change of band."""
+        self.env["retention.profile"].flush_model()
         self.env["retention.followup"].flush_model(
             ["state", "date_done", "date_deadline", "activity_id", "partner_id", "company_id"]
         )
@@ -89,16 +89,14 @@ class ResPartner(models.Model):
         values = self._health_factor_values(
             self.env["retention.profile"].browse([profile.id for profile in profiles.values()])
         )
-        notes = []
+        notes, in_lang = [], {}
         for partner_id, company_id, old_band, band, old_score, score in changes:
             profile = profiles[partner_id, company_id]
             lang = langs.get((partner_id, company_id)) or self.env.lang or "en_US"
-            partners = self.with_context(lang=lang)
-            bands = dict(
-                self.env["retention.profile"]
-                ._fields["health_band"]
-                ._description_selection(partners.env)
-            )
+            if lang not in in_lang:
+                partners = self.with_context(lang=lang)
+                in_lang[lang] = (partners, partners._health_band_labels())
+            partners, bands = in_lang[lang]
             drops = [
                 line
                 for line in partners._health_lines(profile, values[profile.id], params)
@@ -126,7 +124,6 @@ class ResPartner(models.Model):
         action["name"] = self.env._(
             "Health of %(customer)s", customer=self.commercial_partner_id.display_name
         )
-        action["context"] = {"search_default_group_company": 0}
         return action
 
     # -- the explanation ---------------------------------------------------------
@@ -174,9 +171,12 @@ class ResPartner(models.Model):
                 else False
             )
 
+    def _health_band_labels(self):
+        """{band: its name in the environment's language}."""
+        field = self.env["retention.profile"]._fields["health_band"]
+        return dict(field._description_selection(self.env))
+
     def _health_explanation_html(self, profile, factors, params):
-        bands = dict(HEALTH_BANDS)
-        band = dict(profile._fields["health_band"]._description_selection(self.env))
         items = Markup("").join(
             Markup("<li>%s</li>") % text
             for _points, text in self._health_lines(profile, factors, params)
@@ -195,7 +195,7 @@ class ResPartner(models.Model):
             self.env._(
                 "%(score)s/100, %(band)s",
                 score=round(profile.health_score),
-                band=band.get(profile.health_band, bands.get(profile.health_band)),
+                band=self._health_band_labels()[profile.health_band],
             ),
             items,
             footer,
@@ -326,5 +326,4 @@ class ResPartner(models.Model):
 
     def _health_number(self, value):
         """A one-decimal figure in the reader's language (6,5 in Finnish)."""
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        return f"{value:.1f}".replace(".", lang.decimal_point or ".")
+        return formatLang(self.env, value, digits=1)

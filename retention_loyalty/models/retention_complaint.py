@@ -211,11 +211,13 @@ class RetentionComplaint(models.Model):
             vals = {**vals, "date_resolved": fields.Datetime.now()}
         elif "state" in vals:
             vals = {**vals, "date_resolved": False}
-        before = self.commercial_partner_id
+        # What moves the customers' health (the one before a change of customer too).
+        rescore = vals.keys() & {"state", "partner_id", "date_reported", "company_id"}
+        before = self.commercial_partner_id if rescore else self.env["res.partner"]
         result = super().write(vals)
         if "state" in vals:
             self.env["retention.cadence"]._trigger_scheduling()
-        if vals.keys() & {"state", "partner_id", "date_reported", "company_id"}:
+        if rescore:
             (before | self.commercial_partner_id)._health_refresh()
         return result
 

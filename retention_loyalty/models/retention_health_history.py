@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .retention_profile import HEALTH_BANDS
 
@@ -36,6 +36,7 @@ class RetentionHealthHistory(models.Model):
         ),
     ]
 
+    @api.depends("score", "previous_score", "previous_band")
     def _compute_change(self):
         for row in self:
             row.change = row.score - row.previous_score if row.previous_band else 0.0
