@@ -12,7 +12,9 @@ from . import res_partner_profile
 from . import res_partner_loyalty
 from . import res_partner_loyalty_log
 from . import res_partner_health
+from . import retention_purchase
 from . import sale_order
+from . import account_move
 from . import crm_lead
 from . import mail_activity_type
 from . import mail_activity

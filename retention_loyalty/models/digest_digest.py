@@ -99,23 +99,22 @@ class DigestDigest(models.Model):
         )
 
     def _compute_kpi_retention_rate_value(self):
-        """Of the customers with a confirmed order in the previous period (as
+        """Of the customers with a purchase (any channel) in the previous period (as
         long as this one, just before it), the share (%) who ordered again in
         this one, per company; customers are the orders' commercial partners."""
         self._retention_check_access()
         start, end, companies = self._get_kpi_compute_parameters()
         start, end = fields.Datetime.to_datetime(start), fields.Datetime.to_datetime(end)
-        self.env["sale.order"].flush_model(["partner_id", "company_id", "date_order", "state"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["retention.purchase"]._flush_purchases()
         self.env.cr.execute(
             SQL(
                 """WITH buyers AS (
-                       SELECT o.company_id, bool_or(o.date_order < %(start)s) AS before,
-                              bool_or(o.date_order >= %(start)s) AS again
-                         FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
-                        WHERE o.state = 'sale' AND o.company_id = ANY(%(companies)s)
-                          AND o.date_order >= %(previous)s AND o.date_order < %(end)s
-                     GROUP BY o.company_id, p.commercial_partner_id
+                       SELECT o.company_id, bool_or(o.date < %(start)s) AS before,
+                              bool_or(o.date >= %(start)s) AS again
+                         FROM retention_purchase o
+                        WHERE o.is_order AND o.company_id = ANY(%(companies)s)
+                          AND o.date >= %(previous)s AND o.date < %(end)s
+                     GROUP BY o.company_id, o.partner_id
                    )
                    SELECT company_id,
                           100.0 * COUNT(*) FILTER (WHERE before AND again)

@@ -65,9 +65,7 @@ class ResPartner(models.Model):
         )
         self.env["retention.feedback"].flush_model()
         self.env["retention.profile"].flush_model()
-        self.env["sale.order"].flush_model(
-            ["state", "partner_id", "date_order", "amount_untaxed", "currency_rate", "company_id"]
-        )
+        self.env["retention.purchase"]._flush_purchases()
 
     @api.model
     def _cron_recompute_loyalty_profiles(self):
@@ -141,6 +139,9 @@ class ResPartner(models.Model):
                 review_medium=params["review_months_medium"],
                 review_low=params["review_months_low"],
                 uid=self.env.uid,
+                purchases=self.env["retention.purchase"]._purchases_sql(
+                    SQL("SELECT id FROM targets UNION SELECT id FROM referees")
+                ),
                 **profile_query_parts(),
             )
         )

@@ -1,8 +1,8 @@
 """The loyalty engine's two statements.
 
 PROFILE_QUERY recomputes the profiles of the commercial partners %(ids)s in
-every company they trade with, each company from its own orders (converted to
-its currency at each order's rate), its own answers and its own tiers (plus
+every company they trade with, each company from its own purchases (every
+channel of retention.purchase, in its currency at each document's rate), its own answers and its own tiers (plus
 the shared ones), and upserts the rows that changed. It returns, per changed
 profile: partner, company, old tier, new tier, old stage, new stage, revenue,
 orders, tenure, satisfaction, and the company's id when it was never cut into
@@ -26,21 +26,19 @@ WITH targets AS (
      WHERE ref.commercial_partner_id IN (SELECT id FROM targets)
        AND r.id = r.commercial_partner_id
 ), orders AS (
-    SELECT buyer.commercial_partner_id AS partner_id, o.company_id,
-           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-               FILTER (WHERE o.date_order >= %(start)s) AS revenue,
-           COUNT(*) FILTER (WHERE o.date_order >= %(start)s) AS order_count,
-           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-               FILTER (WHERE o.date_order >= %(previous_start)s AND o.date_order < %(start)s)
+    -- Every purchase, from every channel (retention.purchase): revenue nets the
+    -- credits; orders, dates and tenure count the sales only.
+    SELECT b.partner_id, b.company_id,
+           SUM(b.amount) FILTER (WHERE b.date >= %(start)s) AS revenue,
+           COUNT(*) FILTER (WHERE b.is_order AND b.date >= %(start)s) AS order_count,
+           SUM(b.amount) FILTER (WHERE b.date >= %(previous_start)s AND b.date < %(start)s)
                AS previous_revenue,
-           COUNT(*) AS lifetime_count,
-           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS lifetime_revenue,
-           MIN(o.date_order)::date AS first_date,
-           MAX(o.date_order)::date AS last_date
-      FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
-     WHERE o.state = 'sale'
-       AND buyer.commercial_partner_id IN (SELECT id FROM targets UNION SELECT id FROM referees)
-  GROUP BY buyer.commercial_partner_id, o.company_id
+           COUNT(*) FILTER (WHERE b.is_order) AS lifetime_count,
+           SUM(b.amount) AS lifetime_revenue,
+           MIN(b.date) FILTER (WHERE b.is_order) AS first_date,
+           MAX(b.date) FILTER (WHERE b.is_order) AS last_date
+      FROM (%(purchases)s) b
+  GROUP BY b.partner_id, b.company_id
 ), answers AS (
     SELECT f.commercial_partner_id AS partner_id, f.company_id, f.score,
            NULLIF(f.effort_score, 0) AS effort, f.date,

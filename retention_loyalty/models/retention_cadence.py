@@ -7,6 +7,7 @@ from .retention_engine import follow_english_texts
 
 TRIGGERS = [
     ("sale_confirmed", "Sale order confirmed"),
+    ("invoice_posted", "Direct customer invoice posted"),
     ("lead_won", "Opportunity won"),
     ("order_date", "Date on the sale order"),
     ("review", "Account review due"),

@@ -27,6 +27,8 @@ DEFAULT_STEP_TRAITS = {
     # Writes to the customer: the rule's exit conditions stop it.
     "customer_facing": False,
 }
+# Source documents an activity on the customer links to ("About: S00042").
+LINKED_SOURCES = ("sale.order", "crm.lead", "account.move", "pos.order")
 PLACEHOLDER = re.compile(r"\{\{\s*object((?:\.\w+)+)\s*\}\}")
 
 
@@ -287,7 +289,7 @@ class RetentionCadence(models.Model):
             for followup in group:
                 body = bodies[records[followup.id]]
                 source = sources.get((followup.res_model, followup.res_id))
-                if on_customer and followup.res_model in ("sale.order", "crm.lead") and source:
+                if on_customer and followup.res_model in LINKED_SOURCES and source:
                     body += Markup("<p>%s %s</p>") % (env._("About:"), source._get_html_link())
                 texts[followup.id] = (summary, str(body) if body else None)
         return texts

@@ -131,6 +131,31 @@ class RetentionCadence(models.Model):
     def _trigger_sale_confirmed_sources(self, window):
         return self._order_sources(window, window.day(SQL("so.date_order")))
 
+    def _trigger_invoice_posted_traits(self):
+        return {"source": "account.move", "on_document": True}
+
+    def _trigger_invoice_posted_sources(self, window):
+        """Posted customer invoices that are purchases of their own (made from
+        no order: an order's invoice follows the order's rule)."""
+        return SQL(
+            """SELECT m.commercial_partner_id AS partner_id, 'account.move' AS res_model,
+                      m.id AS res_id, NULL::date AS cycle, m.invoice_date AS start_date,
+                      m.invoice_date AS anchor_date, m.invoice_user_id AS doc_user_id,
+                      m.company_id AS company_id
+                 FROM account_move m
+                WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
+                  AND m.invoice_date IS NOT NULL AND m.commercial_partner_id IS NOT NULL
+                  AND NOT (%(elsewhere)s) AND %(company)s AND %(scope)s""",
+            elsewhere=self.env["retention.purchase"]._purchase_counted_elsewhere(
+                SQL("m"), "out_invoice"
+            ),
+            company=window.company(SQL("m.company_id")),
+            scope=window.scope(
+                SQL("m.id"),
+                SQL("m.invoice_date BETWEEN %s AND %s", window.lo, window.hi),
+            ),
+        )
+
     def _trigger_order_date_traits(self):
         return {"source": "sale.order", "on_document": True, "event": False}
 

@@ -145,10 +145,12 @@ class RetentionEngine(models.AbstractModel):
 
     @api.model
     def _user_of(self, record):
-        """The document's salesperson (its user_id), if it has one."""
-        field = record._fields.get("user_id")
-        if field and field.comodel_name == "res.users":
-            return record.user_id
+        """The document's salesperson (its user_id, an invoice's
+        invoice_user_id), if it has one."""
+        for name in ("user_id", "invoice_user_id"):
+            field = record._fields.get(name)
+            if field and field.comodel_name == "res.users":
+                return record[name]
         return self.env["res.users"]
 
     @api.model

@@ -6,8 +6,8 @@ MAX_MONTHS = 10000
 
 
 class RetentionCohortReport(models.Model):
-    """Cohorts: a company's customers by the month of their first confirmed
-    order there, and, for each month since (0, 1, 2, ... up to the current
+    """Cohorts: a company's customers by the month of their first purchase
+    there (any channel: retention.purchase), and, for each month since (0, 1, 2, ... up to the current
     month), whether they bought and for how much (company currency).
 
     One row per cohort customer and month since, so that each cell of the
@@ -20,15 +20,8 @@ class RetentionCohortReport(models.Model):
     _auto = False
     _order = "cohort_date desc, months_since, company_id"
     _depends = {
-        "sale.order": [
-            "partner_id",
-            "company_id",
-            "date_order",
-            "state",
-            "amount_untaxed",
-            "currency_rate",
-        ],
-        "res.partner": ["commercial_partner_id", "user_id"],
+        "retention.purchase": ["partner_id", "company_id", "date", "amount", "is_order"],
+        "res.partner": ["user_id"],
         "res.company": ["currency_id"],
     }
 
@@ -81,22 +74,22 @@ class RetentionCohortReport(models.Model):
                    -- cohort (first month) with its revenue, and the cohort's average.
                    SELECT *, AVG(revenue) FILTER (WHERE month = cohort_date)
                                  OVER (PARTITION BY company_id, cohort_date) AS cohort_average
-                     FROM (SELECT *, MIN(month) OVER w AS cohort_date,
+                     FROM (SELECT *, MIN(month) FILTER (WHERE has_order) OVER w AS cohort_date,
                                   MIN(order_id) OVER w AS first_order_id,
-                                  FIRST_VALUE(revenue) OVER (w ORDER BY month) AS first_revenue
-                             FROM (SELECT o.company_id, buyer.commercial_partner_id AS partner_id,
-                                          date_trunc('month', o.date_order)::date AS month,
-                                          MIN(o.id) AS order_id,
-                                          SUM(o.amount_untaxed
-                                              / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                                              AS revenue
-                                     FROM sale_order o
-                                     JOIN res_partner buyer ON buyer.id = o.partner_id
-                                    WHERE o.state = 'sale'
-                                 GROUP BY o.company_id, buyer.commercial_partner_id, month
+                                  FIRST_VALUE(revenue) OVER (w ORDER BY NOT has_order, month)
+                                      AS first_revenue
+                             FROM (SELECT o.company_id, o.partner_id,
+                                          date_trunc('month', o.date)::date AS month,
+                                          MIN(o.id) FILTER (WHERE o.is_order) AS order_id,
+                                          bool_or(o.is_order) AS has_order,
+                                          -- Net of the credit notes and refunds of the month.
+                                          SUM(o.amount) AS revenue
+                                     FROM retention_purchase o
+                                 GROUP BY o.company_id, o.partner_id, month
                                   ) bought
                            WINDOW w AS (PARTITION BY company_id, partner_id)
                           ) firsts
+                    WHERE month >= cohort_date
                ), cells AS (
                    -- Every month since the first (up to this one), bought in or not.
                    SELECT company_id, partner_id, cohort_date, first_order_id, first_revenue,
@@ -109,7 +102,7 @@ class RetentionCohortReport(models.Model):
                              FROM months WHERE month = cohort_date
                         UNION ALL
                            SELECT company_id, partner_id, cohort_date, first_order_id,
-                                  first_revenue, cohort_average, %s, revenue, TRUE
+                                  first_revenue, cohort_average, %s, revenue, has_order
                              FROM months
                           ) cell
                  GROUP BY company_id, partner_id, cohort_date, first_order_id, first_revenue,
@@ -121,7 +114,7 @@ class RetentionCohortReport(models.Model):
 
     def _select(self):
         return SQL(
-            """c.first_order_id * %s + c.months_since AS id, c.cohort_date, c.months_since,
+            """c.first_order_id::bigint * %s + c.months_since AS id, c.cohort_date, c.months_since,
                c.company_id, co.currency_id, c.partner_id, p.user_id,
                1 AS cohort_customers,
                c.bought::int AS active_customers,

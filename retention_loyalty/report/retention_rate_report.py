@@ -18,16 +18,14 @@ def buyers_sql(periods):
         """SELECT *, LEAD(period_start) OVER (
                          PARTITION BY period, company_id, partner_id ORDER BY period_start
                      ) AS next_start
-             FROM (SELECT p.period, p.code, p.step, o.company_id,
-                          buyer.commercial_partner_id AS partner_id,
-                          date_trunc(p.period, o.date_order)::date AS period_start,
+             FROM (SELECT p.period, p.code, p.step, o.company_id, o.partner_id,
+                          date_trunc(p.period, o.date)::date AS period_start,
                           MIN(o.id) AS order_id
-                     FROM sale_order o
-                     JOIN res_partner buyer ON buyer.id = o.partner_id
+                     FROM retention_purchase o
                CROSS JOIN (VALUES %s) AS p(period, code, step)
-                    WHERE o.state = 'sale'
-                 GROUP BY p.period, p.code, p.step, o.company_id,
-                          buyer.commercial_partner_id, period_start) periods""",
+                    WHERE o.is_order
+                 GROUP BY p.period, p.code, p.step, o.company_id, o.partner_id,
+                          period_start) periods""",
         SQL(", ").join(
             SQL("(%s, %s, %s::interval)", period, code, STEPS[period])
             for code, period in enumerate(periods)
@@ -49,8 +47,8 @@ class RetentionRateReport(models.Model):
     _auto = False
     _order = "date desc, company_id"
     _depends = {
-        "sale.order": ["partner_id", "company_id", "date_order", "state"],
-        "res.partner": ["commercial_partner_id", "user_id"],
+        "retention.purchase": ["partner_id", "company_id", "date", "is_order"],
+        "res.partner": ["user_id"],
     }
 
     period = fields.Selection(PERIODS, "Period Type", readonly=True)
@@ -83,7 +81,7 @@ class RetentionRateReport(models.Model):
 
     def _select(self):
         return SQL(
-            """prev.order_id * %s + prev.code AS id, prev.period,
+            """prev.order_id::bigint * %s + prev.code AS id, prev.period,
                (prev.period_start + prev.step)::date AS date,
                prev.company_id, prev.partner_id, p.user_id,
                1 AS previous_customers,

@@ -1,0 +1,93 @@
+"""Two companies with a chart of accounts (A in USD, B in EUR), a customer
+shared by both, and helpers to sell through every channel: the base of the
+purchase tests here and in the bridges (retention_loyalty_pos)."""
+
+from datetime import timedelta
+
+from odoo import Command
+
+from .common import RetentionCase
+
+
+class PurchaseCase(RetentionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product.invoice_policy = "order"
+        cls.usd = cls.env.ref("base.USD")
+        cls.eur = cls.env.ref("base.EUR")
+        cls.eur.active = True
+        cls.company_a = cls.env["res.company"].create({"name": "Shop A", "currency_id": cls.usd.id})
+        cls.company_b = cls.env["res.company"].create({"name": "Shop B", "currency_id": cls.eur.id})
+        cls.env.user.company_ids |= cls.company_a | cls.company_b
+        for company in cls.company_a | cls.company_b:
+            cls.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        # The generic chart is in USD: B takes its own currency back.
+        cls.company_b.currency_id = cls.eur
+        # 1 USD = 0.5 EUR in A: an invoice of 500 EUR is 1,000 USD there.
+        cls.env["res.currency.rate"].create(
+            {"currency_id": cls.eur.id, "rate": 0.5, "company_id": cls.company_a.id}
+        )
+        cls.shared = cls._customer("Shared Customer")
+
+    def _profile(self, company, partner=None):
+        """What a user of `company` reads on the customer."""
+        self.env.invalidate_all()
+        return (partner or self.shared).with_company(company)
+
+    @classmethod
+    def _order_in(cls, company, amount, partner=None, invoice=False):
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": (partner or cls.shared).id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create({"product_id": cls.product.id, "price_unit": amount})
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
+        if invoice:
+            order._create_invoices().action_post()
+        return order
+
+    @classmethod
+    def _invoice_in(cls, company, amount, partner=None, refund=False, post=True, **values):
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_refund" if refund else "out_invoice",
+                    "partner_id": (partner or cls.shared).id,
+                    "company_id": company.id,
+                    "invoice_date": values.pop("invoice_date", cls.today),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": cls.product.id,
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                    **values,
+                }
+            )
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _credit_in_full(cls, invoices):
+        """The goods came back: a credit note of the whole invoice, posted."""
+        return invoices._reverse_moves(cancel=True)
+
+    def _days_ago(self, days):
+        return self.today - timedelta(days=days)
