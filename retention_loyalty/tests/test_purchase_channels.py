@@ -137,3 +137,35 @@ class TestPurchaseChannels(PurchaseCase):
         self.assertEqual(customer.lifetime_revenue, 1450)
         self.assertEqual(customer.loyalty_order_count, 1)
         self.assertEqual(customer.first_order_date, self.today - timedelta(days=400))
+
+    def test_direct_invoice_trigger_follows_invoices_not_orders(self):
+        self.env["retention.cadence"].search([]).active = False
+        rule = self.env["retention.cadence"].create(
+            {
+                "name": "After an invoice",
+                "trigger": "invoice_posted",
+                "company_id": False,
+                "template_ids": [
+                    Command.create(
+                        {
+                            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                            "summary": "Day 2 call",
+                            "delay_count": 2,
+                            "delay_from": "after_plan_date",
+                        }
+                    )
+                ],
+            }
+        )
+        direct = self._invoice_in(self.company_a, 500)
+        self._order_in(self.company_a, 900, invoice=True)
+        self._invoice_in(self.company_a, 100, post=False)
+        self.env["retention.cadence"]._cron_schedule_followups(commit=False)
+        followups = self.env["retention.followup"].search([("cadence_id", "=", rule.id)])
+        self.assertEqual(followups.mapped("res_id"), direct.ids, "the order's invoice is the order's")
+        self.assertEqual(followups.partner_id, self.shared)
+        direct.button_cancel()
+        self.env["retention.cadence"]._cron_schedule_followups(commit=False)
+        self.assertNotEqual(
+            followups.state, "planned", "a cancelled invoice's pending calls are dropped"
+        )

@@ -1,0 +1,15 @@
+{
+    "name": "Retention & Loyalty: Point of Sale",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Point of Sale",
+    "summary": "Till sales and refunds count in the loyalty profile: tiers, health, key "
+    "accounts, cohorts; a cadence trigger for paid till sales",
+    "website": "https://github.com/retention-loyalty/retention_loyalty",
+    "author": "Retention Loyalty developers",
+    "maintainers": ["retention-loyalty"],
+    "development_status": "Alpha",
+    "license": "LGPL-3",
+    "depends": ["retention_loyalty", "point_of_sale"],
+    "auto_install": True,
+    "uninstall_hook": "uninstall_hook",
+}

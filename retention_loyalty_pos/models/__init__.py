@@ -1,0 +1,3 @@
+from . import retention_purchase
+from . import pos_order
+from . import retention_cadence

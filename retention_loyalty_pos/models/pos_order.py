@@ -1,0 +1,44 @@
+from odoo import api, models
+
+from .retention_purchase import COUNTED_STATES
+
+# What moves a till order's purchase: its state (paid, cancelled), customer,
+# amounts or date.
+PURCHASE_INPUTS = {"state", "partner_id", "amount_total", "amount_tax", "date_order", "company_id"}
+
+
+class PosOrder(models.Model):
+    _inherit = "pos.order"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._loyalty_purchases_changed(orders.filtered(lambda o: o.state in COUNTED_STATES))
+        return orders
+
+    def write(self, vals):
+        if not PURCHASE_INPUTS & vals.keys():
+            return super().write(vals)
+        # Only orders whose purchase changes: closing a session moves paid
+        # orders to posted ("done"), which changes no figure.
+        before = {order.id: (order.state in COUNTED_STATES, order.partner_id) for order in self}
+        result = super().write(vals)
+        changed = self.filtered(
+            lambda order: before[order.id][0] != (order.state in COUNTED_STATES)
+            or (
+                order.state in COUNTED_STATES
+                and (vals.keys() - {"state"} or before[order.id][1] != order.partner_id)
+            )
+        )
+        previous = self.env["res.partner"].union(*(before[order.id][1] for order in changed))
+        self._loyalty_purchases_changed(changed, previous)
+        return result
+
+    def _loyalty_purchases_changed(self, orders, previous_partners=None):
+        """One immediate update for all these orders' customers, before and
+        after (a batch of orders is one statement), and the cadence engine soon."""
+        if not orders:
+            return
+        (orders.partner_id | (previous_partners or self.env["res.partner"]))._loyalty_recompute()
+        if orders.filtered(lambda order: order.state in COUNTED_STATES):
+            self.env["retention.cadence"]._trigger_scheduling()
