@@ -448,6 +448,9 @@ def test_uninstall_leaves_a_usable_database(database):
         "SELECT count(*) FROM pg_class WHERE relname LIKE 'retention\\_%' AND relkind IN ('r', 'v')"
     )
     assert sql(database, tables) == "0"
+    # So is the index it added to Odoo's invoices (a customer's purchases).
+    index = "SELECT count(*) FROM pg_class WHERE relname = 'retention_account_move_customer_index'"
+    assert sql(database, index) == "0"
     columns = (
         "SELECT count(*) FROM information_schema.columns WHERE table_name = 'res_partner' "
         "AND column_name IN ('loyalty_tier_id', 'advocacy_stage', 'satisfaction_score')"

@@ -19,7 +19,8 @@ import statistics
 import time
 from contextlib import contextmanager, nullcontext
 
-from scale_load import insert_customers  # tools/ is the script's own folder
+from everyday_channels import channel_actions  # tools/ is the script's own folder
+from scale_load import insert_customers
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -176,6 +177,8 @@ def actions(env):
     figures["immediate_changed"] = compare(
         env, RUNS, bigger_order, lambda partner: partner._loyalty_recompute(), False
     )
+    if "pos.order" in env:  # the till and its bridge (make bench installs them)
+        figures.update(channel_actions(env, customers, compare, RUNS))
     env.cr.rollback()
     return figures
 

@@ -19,6 +19,7 @@ import time
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
+from scale_channels import floor_purchases, insert_channels  # tools/ is the script's folder
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
@@ -105,7 +106,7 @@ def insert_customers(env, label, customers):
     return reps, [row[0] for row in env.cr.fetchall()]
 
 
-def generate(env, customers, orders, feedback, referrals):
+def generate(env, customers, orders, feedback, referrals, *, mix=False):
     cr = env.cr
     company = env.company
     start = time.perf_counter()
@@ -127,14 +128,18 @@ def generate(env, customers, orders, feedback, referrals):
     cr.execute("UPDATE res_partner SET referred_by_id = NULL WHERE referred_by_id = id")
     cr.execute("ANALYZE res_partner")
     days = 365 * YEARS
+    # With stock (the till brings it), an order needs its picking policy.
+    cr.execute("SELECT to_regclass('stock_picking') IS NOT NULL")
+    stock = cr.fetchone()[0]
     cr.execute(
-        """INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
+        f"""INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
                                    date_order, state, company_id, currency_id, user_id,
                                    amount_untaxed, amount_total, currency_rate, create_date,
-                                   write_date)
+                                   write_date{", picking_policy" if stock else ""})
            SELECT 'SCALE/' || g, p, p, p,
                   now() AT TIME ZONE 'UTC' - make_interval(days => (g * 37) %% %s),
                   'sale', %s, %s, (%s::int[])[1 + g %% %s], amount, amount, 1, now(), now()
+                  {", 'direct'" if stock else ""}
              FROM generate_series(0, %s - 1) g,
                   -- One order in ten goes to the top 2%% of customers, five times
                   -- bigger: they reach Gold and Platinum, the others Bronze/Silver.
@@ -142,7 +147,9 @@ def generate(env, customers, orders, feedback, referrals):
                                        THEN (%s::int[])[1 + (g / 10) %% %s]
                                        ELSE (%s::int[])[1 + g %% %s] END AS p,
                                   (50 + (g %% 40) * 25) * CASE WHEN g %% 10 = 0 THEN 5 ELSE 1 END
-                                      AS amount) pick""",
+                                      AS amount) pick
+            -- With --mix, the sale orders' share of the purchases (scale_channels.py).
+            WHERE NOT %s OR g %% 20 < 12""",
         [
             days,
             company.id,
@@ -154,8 +161,10 @@ def generate(env, customers, orders, feedback, referrals):
             max(1, len(ids) // 50),
             ids,
             len(ids),
+            mix,
         ],
     )
+    channels = insert_channels(env, ids, orders, days) if mix else {}
     cr.execute(
         """INSERT INTO retention_feedback (partner_id, commercial_partner_id, date, score,
                                            effort_score, nps_category, nps_points, channel,
@@ -179,6 +188,7 @@ def generate(env, customers, orders, feedback, referrals):
         "orders": made_orders,
         "feedback": feedback,
         "referrals": made_referrals,
+        **channels,
         "seconds": round(time.perf_counter() - start, 1),
     }
 
@@ -242,19 +252,19 @@ def recompute(env, batch=None, crash_after=None):
 
 
 # The aggregate a recompute cannot skip: per commercial partner and company,
-# the confirmed orders in the company's currency (in the window and all time).
+# the purchases of every channel in the company's currency (in the window and
+# all time; credits net the revenue, sales count as orders).
 FLOOR_QUERY = """
 WITH agg AS (
-    SELECT buyer.commercial_partner_id AS partner_id, o.company_id,
-           COALESCE(SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                        FILTER (WHERE o.date_order >= %(start)s), 0) AS revenue,
-           COUNT(*) FILTER (WHERE o.date_order >= %(start)s) AS orders,
-           COUNT(*) AS lifetime_orders,
-           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS lifetime_revenue,
-           MIN(o.date_order)::date AS first_date, MAX(o.date_order)::date AS last_date
-      FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
-     WHERE o.state = 'sale'
-  GROUP BY buyer.commercial_partner_id, o.company_id
+    SELECT partner_id, company_id,
+           COALESCE(SUM(amount) FILTER (WHERE day >= %(start)s), 0) AS revenue,
+           COUNT(*) FILTER (WHERE is_order AND day >= %(start)s) AS orders,
+           COUNT(*) FILTER (WHERE is_order) AS lifetime_orders,
+           SUM(amount) AS lifetime_revenue,
+           MIN(day) FILTER (WHERE is_order) AS first_date,
+           MAX(day) FILTER (WHERE is_order) AS last_date
+      FROM (%(purchases)s) purchases
+  GROUP BY partner_id, company_id
 )
 INSERT INTO retention_profile AS cur (
     partner_id, company_id, loyalty_revenue, loyalty_order_count, lifetime_revenue,
@@ -301,7 +311,7 @@ def floor(env):
         if run == "empty":
             cr.execute("TRUNCATE retention_profile")  # transactional: rolled back below
         start = time.perf_counter()
-        cr.execute(FLOOR_QUERY, params)
+        cr.execute(FLOOR_QUERY.replace("%(purchases)s", floor_purchases(env)), params)
         figures[f"{run}_rows"] = cr.rowcount
         figures[f"{run}_seconds"] = round(time.perf_counter() - start, 2)
         cr.rollback()
@@ -422,12 +432,20 @@ def main():
     parser.add_argument("--referrals", type=int, default=20000)
     parser.add_argument("--batch", type=int, help="recompute: customers per committed batch")
     parser.add_argument("--crash-after", type=int, help="recompute: die inside batch N+1")
+    parser.add_argument(
+        "--mix",
+        action="store_true",
+        help="generate: 60 %% sale orders, 25 %% till orders, 15 %% direct invoices, "
+        "credit notes on 3 %% (needs point_of_sale)",
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     with odoo.modules.registry.Registry(args.database).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if args.step == "generate":
-            result = generate(env, args.customers, args.orders, args.feedback, args.referrals)
+            result = generate(
+                env, args.customers, args.orders, args.feedback, args.referrals, mix=args.mix
+            )
         elif args.step == "recompute":
             result = recompute(env, args.batch, args.crash_after)
         else:

@@ -3,7 +3,8 @@
 # any warning or error it logs; run the addon's tests with pytest-odoo; run the
 # whole-system checks in tests/ (install -> upgrade -> uninstall). Then the
 # sale_loyalty bridge (retention_loyalty_sale_loyalty): installed with
-# sale_loyalty in the same throwaway database, and its tests.
+# sale_loyalty in the same throwaway database, and its tests; then the point of
+# sale bridge (retention_loyalty_pos) with point_of_sale, and its tests.
 source "$(dirname "$0")/env.sh"
 ensure_all
 "$REPO_DIR/tools/lint.sh" || die "lint failed (see above)."
@@ -50,6 +51,22 @@ fi
 
 say "bridge tests (retention_loyalty_sale_loyalty, with sale_loyalty installed)"
 "$VENV/bin/python" -m pytest retention_loyalty_sale_loyalty/tests --odoo-config="$ODOO_CONF" \
+    --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
+    --odoo-extra=log-handler=odoo.tests.common:CRITICAL -ra || status=1
+
+# The till: point_of_sale and its bridge, in the same database, then its tests
+# (the till's invoices without a PDF: no wkhtmltopdf needed).
+say "installing the point of sale bridge (point_of_sale, retention_loyalty_pos)"
+odoo -d "$DB" -i point_of_sale,retention_loyalty_pos --stop-after-init \
+    >"$LOG_DIR/install-pos.log" 2>&1 ||
+    { tail -n 30 "$LOG_DIR/install-pos.log"; echo "installing retention_loyalty_pos failed (log: $LOG_DIR/install-pos.log)."; status=1; }
+if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG_DIR/install-pos.log"; then
+    echo "installing retention_loyalty_pos logged the warnings or errors above (log: $LOG_DIR/install-pos.log)."
+    status=1
+fi
+
+say "point of sale bridge tests (retention_loyalty_pos, with point_of_sale installed)"
+"$VENV/bin/python" -m pytest retention_loyalty_pos/tests --odoo-config="$ODOO_CONF" \
     --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
     --odoo-extra=log-handler=odoo.tests.common:CRITICAL -ra || status=1
 

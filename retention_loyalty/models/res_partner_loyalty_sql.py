@@ -2,11 +2,11 @@
 
 PROFILE_QUERY recomputes the profiles of the commercial partners %(ids)s in
 every company they trade with, each company from its own purchases (every
-channel of retention.purchase, in its currency at each document's rate), its own answers and its own tiers (plus
-the shared ones), and upserts the rows that changed. It returns, per changed
-profile: partner, company, old tier, new tier, old stage, new stage, revenue,
-orders, tenure, satisfaction, and the company's id when it was never cut into
-key accounts (else NULL).
+channel of retention.purchase, in its currency at each document's rate), its
+own answers and its own tiers (plus the shared ones), and upserts the rows
+that changed. It returns, per changed profile: partner, company, old tier,
+new tier, old stage, new stage, revenue, orders, tenure, satisfaction, and the
+company's id when it was never cut into key accounts (else NULL).
 
 KEY_ACCOUNT_QUERY ranks each company's customers by that company's revenue
 and stores the cut-off that immediate recomputes compare with."""

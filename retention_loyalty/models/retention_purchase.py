@@ -42,8 +42,7 @@ class RetentionPurchase(models.Model):
     is_order = fields.Boolean(
         "Counts as an Order",
         readonly=True,
-        help="A sale. Credit notes and refunds take their amount off the revenue but are "
-        "no order.",
+        help="A sale. Credit notes and refunds take their amount off the revenue but are no order.",
     )
     channel = fields.Selection(
         [("sale", "Sale Order"), ("invoice", "Direct Invoice"), ("refund", "Credit Note")],

@@ -7,8 +7,9 @@ MAX_MONTHS = 10000
 
 class RetentionCohortReport(models.Model):
     """Cohorts: a company's customers by the month of their first purchase
-    there (any channel: retention.purchase), and, for each month since (0, 1, 2, ... up to the current
-    month), whether they bought and for how much (company currency).
+    there (any channel: retention.purchase), and, for each month since (0, 1,
+    2, ... up to the current month), whether they bought and for how much
+    (company currency, net of credits).
 
     One row per cohort customer and month since, so that each cell of the
     pivot counts the cohort, those still buying, and the share's average is

@@ -21,7 +21,9 @@ class PurchaseCase(RetentionCase):
         cls.company_b = cls.env["res.company"].create({"name": "Shop B", "currency_id": cls.eur.id})
         cls.env.user.company_ids |= cls.company_a | cls.company_b
         for company in cls.company_a | cls.company_b:
-            cls.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            cls.env["account.chart.template"].try_loading(
+                "generic_coa", company, install_demo=False
+            )
         # The generic chart is in USD: B takes its own currency back.
         cls.company_b.currency_id = cls.eur
         # 1 USD = 0.5 EUR in A: an invoice of 500 EUR is 1,000 USD there.

@@ -39,6 +39,8 @@ REPORTS = (
     "retention.rate.report",
     "retention.cohort.report",
     "retention.health.report",
+    # Not a report, but read-only the same way: every sale, from every channel.
+    "retention.purchase",
 )
 # Reports with several rows per customer: the one the matrix checks.
 REPORT_ROW = {

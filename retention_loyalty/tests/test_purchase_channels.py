@@ -162,7 +162,9 @@ class TestPurchaseChannels(PurchaseCase):
         self._invoice_in(self.company_a, 100, post=False)
         self.env["retention.cadence"]._cron_schedule_followups(commit=False)
         followups = self.env["retention.followup"].search([("cadence_id", "=", rule.id)])
-        self.assertEqual(followups.mapped("res_id"), direct.ids, "the order's invoice is the order's")
+        self.assertEqual(
+            followups.mapped("res_id"), direct.ids, "the order's invoice is the order's"
+        )
         self.assertEqual(followups.partner_id, self.shared)
         direct.button_cancel()
         self.env["retention.cadence"]._cron_schedule_followups(commit=False)

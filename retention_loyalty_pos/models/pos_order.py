@@ -24,10 +24,12 @@ class PosOrder(models.Model):
         before = {order.id: (order.state in COUNTED_STATES, order.partner_id) for order in self}
         result = super().write(vals)
         changed = self.filtered(
-            lambda order: before[order.id][0] != (order.state in COUNTED_STATES)
-            or (
-                order.state in COUNTED_STATES
-                and (vals.keys() - {"state"} or before[order.id][1] != order.partner_id)
+            lambda order: (
+                before[order.id][0] != (order.state in COUNTED_STATES)
+                or (
+                    order.state in COUNTED_STATES
+                    and (vals.keys() - {"state"} or before[order.id][1] != order.partner_id)
+                )
             )
         )
         previous = self.env["res.partner"].union(*(before[order.id][1] for order in changed))

@@ -2,9 +2,8 @@ from contextlib import contextmanager
 from uuid import uuid4
 
 from odoo import Command, fields
-from odoo.tests import tagged
-
 from odoo.addons.retention_loyalty.tests.purchase_common import PurchaseCase
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
@@ -64,7 +63,11 @@ class TestPosPurchases(PurchaseCase):
             "session_id": session.id,
             "payment_ids": [
                 Command.create(
-                    {"amount": amount, "name": fields.Datetime.now(), "payment_method_id": method.id}
+                    {
+                        "amount": amount,
+                        "name": fields.Datetime.now(),
+                        "payment_method_id": method.id,
+                    }
                 )
             ],
             "uuid": str(uuid4()),
@@ -78,7 +81,9 @@ class TestPosPurchases(PurchaseCase):
 
     def _refund_at_till(self, order):
         refund = order._refund()
-        self.env["pos.make.payment"].with_context(active_id=refund.id, active_ids=refund.ids).create(
+        self.env["pos.make.payment"].with_context(
+            active_id=refund.id, active_ids=refund.ids
+        ).create(
             {"amount": refund.amount_total, "payment_method_id": self.till.payment_method_ids[0].id}
         ).check()
         return refund
