@@ -91,5 +91,24 @@ class PurchaseCase(RetentionCase):
         """The goods came back: a credit note of the whole invoice, posted."""
         return invoices._reverse_moves(cancel=True)
 
+    def _buyers(self, count):
+        """`count` customers with a confirmed order each, profiles and key
+        accounts cut (the nightly recompute)."""
+        customers = self.env["res.partner"].create(
+            [{"name": f"Buyer {i}", "is_company": True} for i in range(count)]
+        )
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "order_line": [Command.create({"product_id": self.product.id})],
+                }
+                for customer in customers
+            ]
+        )
+        orders.action_confirm()
+        self.env["res.partner"]._cron_recompute_loyalty_profiles()
+        return customers
+
     def _days_ago(self, days):
         return self.today - timedelta(days=days)

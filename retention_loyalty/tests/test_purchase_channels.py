@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command
@@ -171,3 +172,43 @@ class TestPurchaseChannels(PurchaseCase):
         self.assertNotEqual(
             followups.state, "planned", "a cancelled invoice's pending calls are dropped"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseUpdateCost(PurchaseCase):
+    """Posting an invoice updates its customer alone, in one profile statement
+    that costs the same with 10 customers who bought and with 1,000."""
+
+    def _update_queries(self, customer):
+        """The immediate update of a customer with invoices and a credit note,
+        from a cold record cache."""
+        self.env.invalidate_all()
+        queries = []
+        with contextmanager(self._patchExecute)(queries):
+            customer._loyalty_recompute()
+        return [q.decode() if isinstance(q, bytes) else q for q in queries]
+
+    def _post_queries(self, customer):
+        invoice = self._invoice_in(self.company_a, 100, partner=customer, post=False)
+        self.env.flush_all()
+        queries = []
+        with contextmanager(self._patchExecute)(queries):
+            invoice.action_post()
+            self.env.flush_all()
+        return [q.decode() if isinstance(q, bytes) else q for q in queries]
+
+    def test_an_invoice_updates_its_customer_at_the_same_cost_at_10_and_1000(self):
+        few = self._buyers(10)
+        self._invoice_in(self.company_a, 300, partner=few[0])
+        self._invoice_in(self.company_a, 50, partner=few[0], refund=True)
+        self._update_queries(few[0])  # warm the registry caches
+        at_10 = self._update_queries(few[0])
+        self._buyers(990)
+        self._update_queries(few[0])
+        at_1000 = self._update_queries(few[0])
+        summary = "\n".join(" ".join(query.split())[:120] for query in at_1000)
+        self.assertEqual(len(at_10), len(at_1000), summary)
+        posting = self._post_queries(few[0])
+        profile = [q for q in posting if "INSERT INTO retention_profile" in q]
+        self.assertEqual(len(profile), 1, "posting: one profile statement, for its customer")
+        self.assertEqual(self._profile(self.company_a, few[0]).loyalty_revenue, 350)

@@ -22,13 +22,15 @@ class PosOrder(models.Model):
         # Only orders whose purchase changes: closing a session moves paid
         # orders to posted ("done"), which changes no figure.
         before = {order.id: (order.state in COUNTED_STATES, order.partner_id) for order in self}
+        # Read before the write: Odoo's adds the order's name to vals as it pays it.
+        moved = bool((PURCHASE_INPUTS & vals.keys()) - {"state"})
         result = super().write(vals)
         changed = self.filtered(
             lambda order: (
                 before[order.id][0] != (order.state in COUNTED_STATES)
                 or (
                     order.state in COUNTED_STATES
-                    and (vals.keys() - {"state"} or before[order.id][1] != order.partner_id)
+                    and (moved or before[order.id][1] != order.partner_id)
                 )
             )
         )

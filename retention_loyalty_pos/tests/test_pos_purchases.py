@@ -189,7 +189,9 @@ class TestPosPurchases(PurchaseCase):
         self.assertNotIn(refund.id, followups.mapped("res_id"), "a refund is no sale")
         self.assertEqual(followups.partner_id, self.shared)
         self.assertEqual(len(followups), 2, "two sales (one refunded later), two calls")
-        self.assertEqual(followups.activity_id.res_model, "res.partner", "on the customer")
+        self.assertEqual(
+            set(followups.activity_id.mapped("res_model")), {"res.partner"}, "on the customer"
+        )
 
     @contextmanager
     def _profile_statements(self):
@@ -201,3 +203,25 @@ class TestPosPurchases(PurchaseCase):
             text = query.decode() if isinstance(query, bytes) else query
             if "INSERT INTO retention_profile" in text:
                 statements.append(text)
+
+    def test_a_till_order_updates_its_customer_at_the_same_cost_at_10_and_1000(self):
+        def update_queries(customer):
+            self.env.invalidate_all()
+            queries = []
+            with contextmanager(self._patchExecute)(queries):
+                customer._loyalty_recompute()
+            return queries
+
+        few = self._buyers(10)
+        self._refund_at_till(self._ring_up(20, partner=few[0]))
+        self._ring_up(30, partner=few[0])
+        update_queries(few[0])  # warm the registry caches
+        at_10 = update_queries(few[0])
+        self._buyers(990)
+        update_queries(few[0])
+        at_1000 = update_queries(few[0])
+        self.assertEqual(len(at_10), len(at_1000))
+        with self._profile_statements() as statements:
+            self._ring_up(40, partner=few[0])
+        self.assertEqual(len(statements), 1, "paying: one profile statement, for its customer")
+        self.assertEqual(few[0].with_company(self.company_b).loyalty_revenue, 70)
