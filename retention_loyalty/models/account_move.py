@@ -19,6 +19,9 @@ class AccountMove(models.Model):
         )
         if moved:
             moved.commercial_partner_id._loyalty_recompute()
-            if moved.filtered(lambda move: move.state == "posted"):
+            posted = moved.filtered(lambda move: move.state == "posted")
+            if posted:
+                # A referred friend's first purchase may be a direct invoice.
+                self.env["retention.referral"]._purchases_made(posted)
                 self.env["retention.cadence"]._trigger_scheduling()
         return result

@@ -55,6 +55,11 @@ class RetentionReferral(models.Model):
     )
     state = fields.Selection(REFERRAL_STATES, default="invited", required=True, tracking=True)
     sale_order_id = fields.Many2one("sale.order", "First Order", ondelete="set null")
+    # The friend's first purchase, whatever its channel (a sale order, a
+    # direct invoice, a till order): a document counted by retention.purchase.
+    purchase_ref = fields.Reference(
+        selection="_selection_purchase_documents", string="First Purchase", readonly=True
+    )
     date_bought = fields.Date("First Order Date")
     order_amount = fields.Monetary("First Order Amount", help="Untaxed, in the company's currency.")
     reward_cost = fields.Monetary(
@@ -179,6 +184,7 @@ class RetentionReferral(models.Model):
             "referrer_id",
             "state",
             "sale_order_id",
+            "purchase_ref",
             "date_bought",
             "order_amount",
             "reward_cost",
@@ -217,50 +223,85 @@ class RetentionReferral(models.Model):
         )
         duplicates.sudo().state = "duplicate"
 
+    @api.model
+    def _selection_purchase_documents(self):
+        """The models whose documents are purchases (retention.purchase's
+        channels); a channel's addon adds its own."""
+        return [("sale.order", self.env._("Sale Order")), ("account.move", self.env._("Invoice"))]
+
     def _orders_confirmed(self, orders):
-        """The referrals whose friend placed these confirmed orders (found by the
-        customer or the e-mail) are bought, with the friend's first order.
-        Returns {referral: order} of the referrals just bought."""
-        commercials = orders.partner_id.commercial_partner_id
+        """Confirmed sale orders: see _purchases_made."""
+        return self._purchases_made(orders)
+
+    def _purchases_made(self, documents):
+        """The referrals whose friend made these purchases (documents of one
+        model counted by retention.purchase: confirmed orders, posted direct
+        invoices, paid till orders; found by the customer or the e-mail) are
+        bought, with the friend's first purchase. Returns {referral: document}
+        of the referrals just bought."""
+        purchases = self._purchase_rows(documents)
+        documents = documents.filtered(lambda doc: doc.id in purchases)
+        if not documents:
+            return {}
+        commercials = documents.partner_id.commercial_partner_id
         emails = {
-            email_normalize(email) for email in orders.partner_id.mapped("email") if email
+            email_normalize(email) for email in documents.partner_id.mapped("email") if email
         } - {False}
         domain = [
             ("state", "=", "invited"),
-            ("company_id", "in", orders.company_id.ids),
+            ("company_id", "in", documents.company_id.ids),
             "|",
             ("referee_id", "in", commercials.ids),
             ("email_normalized", "in", list(emails)),
         ]
         referrals = self.sudo().search(domain, order="date, id")
         bought = {}
-        for order in orders.sorted("id"):
-            customer = order.partner_id.commercial_partner_id
-            email = email_normalize(order.partner_id.email or "")
+        for document in documents.sorted("id"):
+            customer = document.partner_id.commercial_partner_id
+            email = email_normalize(document.partner_id.email or "")
             for referral in referrals:
-                if referral in bought or referral.company_id != order.company_id:
+                if referral in bought or referral.company_id != document.company_id:
                     continue
                 if referral.referee_id == customer or (
                     not referral.referee_id and email and referral.email_normalized == email
                 ):
-                    bought[referral] = order
+                    bought[referral] = document
                     break
-        for referral, order in bought.items():
-            customer = order.partner_id.commercial_partner_id
+        for referral, document in bought.items():
+            customer = document.partner_id.commercial_partner_id
+            day, amount = purchases[document.id]
             referral.write(
                 {
                     "referee_id": customer.id,
                     "state": "bought",
-                    "sale_order_id": order.id,
-                    "date_bought": fields.Date.context_today(referral, order.date_order),
-                    "order_amount": order.currency_id._convert(
-                        order.amount_untaxed,
-                        order.company_id.currency_id,
-                        order.company_id,
-                        order.date_order,
-                    ),
+                    "sale_order_id": document.id if document._name == "sale.order" else False,
+                    "purchase_ref": f"{document._name},{document.id}",
+                    "date_bought": day,
+                    "order_amount": amount,
                 }
             )
             if not customer.referred_by_id and customer != referral.referrer_id:
                 customer.sudo().referred_by_id = referral.referrer_id
         return bought
+
+    def _purchase_rows(self, documents):
+        """{document id: (date, untaxed amount in the company's currency)} of
+        those documents that are purchases (orders, not credits)."""
+        purchases = self.env["retention.purchase"]
+        purchases._flush_purchases()
+        rows = purchases.sudo().search_read(
+            [
+                ("res_model", "=", documents._name),
+                ("res_id", "in", documents.ids),
+                ("is_order", "=", True),
+            ],
+            ["res_id", "date", "amount"],
+        )
+        return {row["res_id"]: (row["date"], row["amount"]) for row in rows}
+
+    def _first_purchase_stands(self):
+        """The friend's first purchase still counts (not cancelled, not reset
+        to draft)."""
+        self.ensure_one()
+        document = self.purchase_ref or self.sale_order_id
+        return bool(document and self._purchase_rows(document))

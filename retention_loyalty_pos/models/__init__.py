@@ -1,3 +1,4 @@
 from . import retention_purchase
 from . import pos_order
 from . import retention_cadence
+from . import retention_referral

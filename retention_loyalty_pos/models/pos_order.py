@@ -44,5 +44,8 @@ class PosOrder(models.Model):
         if not orders:
             return
         (orders.partner_id | (previous_partners or self.env["res.partner"]))._loyalty_recompute()
-        if orders.filtered(lambda order: order.state in COUNTED_STATES):
+        paid = orders.filtered(lambda order: order.state in COUNTED_STATES)
+        if paid:
+            # A referred friend's first purchase may be at the till.
+            self.env["retention.referral"]._purchases_made(paid)
             self.env["retention.cadence"]._trigger_scheduling()

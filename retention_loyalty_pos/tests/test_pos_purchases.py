@@ -225,3 +225,21 @@ class TestPosPurchases(PurchaseCase):
             self._ring_up(40, partner=few[0])
         self.assertEqual(len(statements), 1, "paying: one profile statement, for its customer")
         self.assertEqual(few[0].with_company(self.company_b).loyalty_revenue, 70)
+
+    def test_a_till_sale_is_a_referred_friends_first_purchase(self):
+        referrer = self._customer("Referrer Shop")
+        referral = self.env["retention.referral"].create(
+            {
+                "referrer_id": referrer.id,
+                "company_id": self.company_b.id,
+                "friend_name": "Fred",
+                "email": "fred@friend.example",
+            }
+        )
+        friend = self._customer("Fred", email="fred@friend.example")
+        order = self._ring_up(300, partner=friend)
+        self.assertEqual(referral.state, "bought")
+        self.assertEqual(referral.purchase_ref, order)
+        self.assertEqual(referral.order_amount, 300)
+        self.assertEqual(friend.referred_by_id, referrer)
+        self.assertEqual(referrer.with_company(self.company_b).referral_revenue, 300)

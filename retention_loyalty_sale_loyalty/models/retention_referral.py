@@ -171,10 +171,10 @@ class RetentionReferral(models.Model):
             return self.env._("Rewarded")
         return super()._portal_status()
 
-    # -- at the friend's first order ------------------------------------------
+    # -- at the friend's first purchase (any channel) --------------------------
 
-    def _orders_confirmed(self, orders):
-        bought = super()._orders_confirmed(orders)
+    def _purchases_made(self, documents):
+        bought = super()._purchases_made(documents)
         hold_days = self._reward_setting("referral_hold_days")
         today = fields.Date.context_today(self)
         for referral, order in bought.items():
@@ -205,13 +205,10 @@ class RetentionReferral(models.Model):
         referee = order.partner_id.commercial_partner_id
         theirs = referrer | referrer.child_ids
         # The order's delivery and invoice addresses count as the friend's too.
-        ours = (
-            order.partner_id
-            | order.partner_shipping_id
-            | order.partner_invoice_id
-            | referee
-            | referee.child_ids
-        )
+        ours = order.partner_id | referee | referee.child_ids
+        for address in ("partner_shipping_id", "partner_invoice_id"):  # an order's, an invoice's
+            if address in order._fields:
+                ours |= order[address]
         for rule in self.FRAUD_RULES:
             reason = getattr(self, f"_fraud_{rule}")(order, referrer, ours, theirs)
             if reason:
@@ -253,15 +250,19 @@ class RetentionReferral(models.Model):
         return None
 
     def _fraud_first_purchase(self, order, referrer, ours, theirs):
+        # Any channel: an order, a direct invoice, a till sale before this one.
+        self.env["retention.purchase"]._flush_purchases()
         earlier = (
-            self.env["sale.order"]
+            self.env["retention.purchase"]
             .sudo()
             .search_count(
                 [
-                    ("partner_id", "child_of", order.partner_id.commercial_partner_id.id),
+                    ("partner_id", "=", order.partner_id.commercial_partner_id.id),
                     ("company_id", "=", order.company_id.id),
-                    ("state", "=", "sale"),
-                    ("id", "!=", order.id),
+                    ("is_order", "=", True),
+                    "|",
+                    ("res_model", "!=", order._name),
+                    ("res_id", "!=", order.id),
                 ],
                 limit=1,
             )
@@ -308,7 +309,7 @@ class RetentionReferral(models.Model):
         )
         cap = self._reward_setting("referral_yearly_cap")
         for referral in due:
-            if referral.sale_order_id.state != "sale":
+            if not referral._first_purchase_stands():
                 referral._refuse(self.env._("The friend's first order was cancelled."), "cancelled")
                 continue
             issued = self.sudo().search_count(

@@ -124,6 +124,37 @@ class TestReferralRewards(RetentionCase):
             len(self.env["loyalty.card"].search([("program_id", "=", self.credit.id)])), 1
         )
 
+    def _direct_invoice(self, partner, amount=300):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_a_direct_invoice_is_a_first_purchase_and_its_reset_cancels_the_reward(self):
+        referral = self._refer()
+        invoice = self._direct_invoice(self._friend(), 400)
+        self.assertEqual((referral.state, referral.reward_state), ("bought", "pending"))
+        self.assertEqual(referral.purchase_ref, invoice)
+        self.assertFalse(referral.sale_order_id)
+        self.assertEqual(referral.order_amount, 400)
+        invoice.button_draft()
+        self._run_cron_after_hold(referral)
+        self.assertEqual(referral.reward_state, "cancelled")
+
+    def test_an_earlier_direct_invoice_makes_no_first_purchase(self):
+        friend = self._friend()
+        self._direct_invoice(friend)  # a customer already, invoiced without an order
+        self._refused_at_order(friend, "Not the friend's first purchase")
+
     def test_reward_is_cancelled_with_the_order(self):
         referral = self._refer()
         order = self._order(self._friend())
