@@ -334,7 +334,7 @@ show('user-first')
 forget_profile()
 locked = threading.Event()
 def cron_batch(cron_env):
-    cron_env['res.partner']._loyalty_update_profiles([customer.id])
+    cron_env['retention.profile']._update_profiles([customer.id])
     locked.set()
     time.sleep(2)
     cron_env.cr.commit()

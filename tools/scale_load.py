@@ -198,12 +198,12 @@ def recompute(env, batch=None, crash_after=None):
     first run that changes every profile and logs every change, then a rerun.
     With crash_after, the worker dies inside batch crash_after + 1."""
     # Addons import once the config has set the addons path.
-    from odoo.addons.retention_loyalty.models import res_partner_loyalty as engine  # noqa: PLC0415
+    from odoo.addons.retention_loyalty.models import retention_profile_engine as engine  # noqa: PLC0415
 
     if batch:
         engine.CRON_BATCH_SIZE = batch
     if crash_after is not None:
-        original = engine.ResPartner._loyalty_update_profiles
+        original = engine.RetentionProfile._update_profiles
         calls = []
 
         def update_then_die(self, ids, key_cut=True):
@@ -213,8 +213,8 @@ def recompute(env, batch=None, crash_after=None):
                 os._exit(3)  # killed: no cleanup, no commit
             return changed
 
-        engine.ResPartner._loyalty_update_profiles = update_then_die
-    cron = env["res.partner"]._cron_recompute_loyalty_profiles
+        engine.RetentionProfile._update_profiles = update_then_die
+    cron = env["retention.profile"]._cron_recompute
     figures = {}
     for run in ("first", "rerun"):
         queries = env.cr.sql_log_count
@@ -244,7 +244,7 @@ def recompute(env, batch=None, crash_after=None):
     settings = env["retention.engine"]._settings()
     start = time.perf_counter()
     for first in range(0, len(ids), engine.CRON_BATCH_SIZE):
-        env["res.partner"]._health_update_profiles(
+        env["retention.profile"]._health_update(
             ids[first : first + engine.CRON_BATCH_SIZE], settings
         )
     figures["health_statement_seconds"] = round(time.perf_counter() - start, 2)

@@ -9,8 +9,10 @@ from . import res_company
 from . import retention_profile
 from . import res_partner
 from . import res_partner_profile
-from . import res_partner_loyalty
-from . import res_partner_loyalty_log
+from . import res_partner_profile_search
+from . import retention_profile_engine
+from . import retention_profile_log
+from . import retention_profile_health
 from . import res_partner_health
 from . import retention_purchase
 from . import sale_order

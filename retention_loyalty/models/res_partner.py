@@ -199,6 +199,23 @@ class ResPartner(models.Model):
             stage=dict(ADVOCACY_STAGES)[vals["advocacy_stage"]],
         )
 
+    # -- the loyalty engine's entry points (the engine: retention_profile_engine.py)
+
+    def _loyalty_recompute(self):
+        """Recompute now, in every company, the profiles of these partners'
+        commercial entities and of the customers who referred them."""
+        self.env["retention.profile"]._recompute_customers(self.commercial_partner_id.ids)
+
+    def _loyalty_release_manual_stage(self, companies):
+        """New feedback in these companies ends the stage a rep set by hand there."""
+        self.env["retention.profile"]._release_manual_stage(self.ids, companies)
+
+    @api.model
+    def _cron_recompute_loyalty_profiles(self):
+        """Every profile of every customer: the scheduled action's job, which
+        runs on retention.profile (kept here for shells and scripts)."""
+        self.env["retention.profile"]._cron_recompute()
+
     def action_log_feedback(self):
         self.ensure_one()
         return {

@@ -18,7 +18,6 @@ from .retention_profile import (
     OPPORTUNITY_LEVELS,
     PROFILE_DEFAULTS,
     PROFILE_FIELDS,
-    USER_FIELDS,
     check_engine_fields,
 )
 
@@ -365,25 +364,3 @@ def _split_profile_conditions(domain):
         else:
             rest.append(serialize(node))
     return expression.AND(rest) if rest else [], joined
-
-
-def _method(kind, fname):
-    """One named method per field (Odoo calls them by name; addons may override)."""
-    if kind == "search":
-
-        def method(self, operator, value):
-            return self._search_profile(fname, operator, value)
-
-    else:
-
-        def method(self):
-            return self._inverse_profile(fname)
-
-    method.__name__ = f"_{kind}_{fname}"
-    return method
-
-
-for _fname in PROFILE_FIELDS:
-    setattr(ResPartner, f"_search_{_fname}", _method("search", _fname))
-for _fname in USER_FIELDS:
-    setattr(ResPartner, f"_inverse_{_fname}", _method("inverse", _fname))

@@ -9,7 +9,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 # The recency factor halves every this many expected intervals without an
-# order (res_partner_health_sql.py); past one half-life a customer is leaving.
+# order (retention_profile_health_sql.py); past one half-life a customer is leaving.
 RECENCY_HALF_LIFE = 2
 
 PARAM = "retention_loyalty.%s"

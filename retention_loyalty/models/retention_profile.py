@@ -35,7 +35,7 @@ ENGINE_FIELDS = [
     "previous_revenue",
 ]
 # The health score and its parts, written by the health statement that
-# follows the profile's (res_partner_health_sql.py). A factor is 0-100, or
+# follows the profile's (retention_profile_health_sql.py). A factor is 0-100, or
 # empty when the customer gives it no data (its weight goes to the others).
 HEALTH_FACTORS = [
     "health_recency",

@@ -5,7 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models.res_partner_health import MINUS as M
+from ..models.retention_profile_health import MINUS as M
 from .common import RetentionCase
 
 
@@ -51,7 +51,7 @@ class TestHealthScore(RetentionCase):
         self.assertAlmostEqual(profile.health_satisfaction, 80.0)
         self.assertAlmostEqual(profile.health_effort, 66.7)  # (5 - 1) / 6
         # No data: no previous window, no complaint, no follow-up, no tier move.
-        factors = self.env["res.partner"]._health_factor_values(profile)[profile.id]
+        factors = self.env["retention.profile"]._health_factor_values(profile)[profile.id]
         for name in ("health_revenue_trend", "health_complaints", "health_engagement"):
             self.assertIsNone(factors[name], name)
         self.assertIsNone(factors["health_tier"])

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import format_amount
 
-from ..models.res_partner_loyalty_sql import KEY_ACCOUNT_QUERY
+from ..models.retention_profile_sql import KEY_ACCOUNT_QUERY
 from .common import RetentionCase
 
 CUSTOMERS = 1000
@@ -84,14 +84,14 @@ class TestProfilePerformance(RetentionCase):
             self.customers._loyalty_recompute()
 
     def test_fast_money_format_matches_odoo(self):
-        money = self.env["res.partner"]._loyalty_money_formatter()
+        money = self.env["retention.profile"]._money_formatter()
         currency = self.env.company.currency_id
         for amount in (0, 5, 999.994, 1234.5, 20500, 1234567.891, -2500.5):
             self.assertEqual(money(amount), format_amount(self.env, amount, currency))
         french = self.env["res.lang"]._activate_lang("fr_FR")
         partners = self.env["res.partner"].with_context(lang=french.code)
         self.assertEqual(
-            partners._loyalty_money_formatter()(1234567.5),
+            partners.env["retention.profile"]._money_formatter()(1234567.5),
             format_amount(partners.env, 1234567.5, currency),
         )
 

@@ -99,9 +99,9 @@ ON CONFLICT (partner_id, company_id) DO NOTHING
               AND id IN (SELECT partner_id FROM retention_profile)"""
     )
     env = api.Environment(cr, SUPERUSER_ID, {})
-    partners = env["res.partner"]
+    profiles = env["retention.profile"]
     cr.execute("SELECT DISTINCT partner_id FROM retention_profile")
-    partners._loyalty_update_profiles([row[0] for row in cr.fetchall()], key_cut=False)
-    partners._loyalty_update_key_accounts()
+    profiles._update_profiles([row[0] for row in cr.fetchall()], key_cut=False)
+    profiles._update_key_accounts()
     for column in COLUMNS:
         cr.execute(f'ALTER TABLE res_partner DROP COLUMN IF EXISTS "{column}"')

@@ -19,6 +19,6 @@ def migrate(cr, version):
     )
     cr.execute("SELECT DISTINCT partner_id FROM retention_profile ORDER BY partner_id")
     ids = [row[0] for row in cr.fetchall()]
-    partners = env["res.partner"]
+    profiles = env["retention.profile"]
     for start in range(0, len(ids), BATCH):
-        partners._loyalty_update_profiles(ids[start : start + BATCH], key_cut=False)
+        profiles._update_profiles(ids[start : start + BATCH], key_cut=False)

@@ -1,12 +1,20 @@
 """18.0.2.3.0: purchases from every channel (direct invoices and credit notes
-here; the till through retention_loyalty_pos). Nothing to move: the upgrade
-asks the scheduled recompute to run, which brings every profile to the new
-definition in committed batches with its progress, and logs only real
-changes."""
+here; the till through retention_loyalty_pos), and the engine on the model
+that holds its data. The scheduled action (noupdate: an admin may have
+changed its time) moves to retention.profile; then the upgrade asks it to
+run, which brings every profile to the new definition in committed batches
+with its progress, and logs only real changes."""
 
 from odoo import SUPERUSER_ID, api
 
 
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
-    env.ref("retention_loyalty.ir_cron_loyalty_profiles")._trigger()
+    cron = env.ref("retention_loyalty.ir_cron_loyalty_profiles")
+    cron.write(
+        {
+            "model_id": env.ref("retention_loyalty.model_retention_profile").id,
+            "code": "model._cron_recompute()",
+        }
+    )
+    cron._trigger()

@@ -1,6 +1,7 @@
 """The loyalty engine's account of what it changed: one chatter note per
-tier or stage change saying why (in the company's currency), and one tier
-history row per tier move, each in one statement."""
+tier or stage change saying why (in the company's currency), on the
+customer's chatter, and one tier history row per tier move, each in one
+statement."""
 
 import ast
 
@@ -12,11 +13,11 @@ from odoo.tools import SQL, get_lang
 from odoo.tools.mail import generate_tracking_message_id
 
 
-class ResPartner(models.Model):
-    _inherit = "res.partner"
+class RetentionProfile(models.Model):
+    _inherit = "retention.profile"
 
     @api.model
-    def _loyalty_log_changes(self, changes, params):
+    def _log_changes(self, changes, params):
         """One chatter note per tier or stage change, saying why, in the
         figures of the company whose profile changed (named when there are
         several: the partner's chatter is shared)."""
@@ -29,7 +30,7 @@ class ResPartner(models.Model):
         }
         companies = self.env["res.company"].sudo()
         several = companies.search_count([], limit=2) > 1
-        langs = self._loyalty_note_languages(changes)
+        langs = self._note_languages(changes)
         in_lang, formatters = {}, {}
         notes = []
         moves = []
@@ -40,23 +41,21 @@ class ResPartner(models.Model):
             # The note reads in the salesperson's language, else the company's.
             lang = langs.get((partner_id, company_id)) or self.env.lang or "en_US"
             if lang not in in_lang:
-                partners = self.with_context(lang=lang)
+                local = self.with_context(lang=lang)  # this model, in the note's language
                 in_lang[lang] = (
-                    partners,
-                    dict(self._fields["advocacy_stage"]._description_selection(partners.env)),
+                    local,
+                    dict(self._fields["advocacy_stage"]._description_selection(local.env)),
                 )
-            partners, stages = in_lang[lang]
+            local, stages = in_lang[lang]
             lines = [Markup("<b>%s</b>") % company.name] if several else []
             if old_tier != tier:
                 moves.append((partner_id, company_id, old_tier, tier))
                 if (company_id, lang) not in formatters:
-                    formatters[company_id, lang] = partners._loyalty_money_formatter(
-                        company.currency_id
-                    )
+                    formatters[company_id, lang] = local._money_formatter(company.currency_id)
                 lines.append(
-                    partners._loyalty_tier_reason(
-                        tiers.get(old_tier) and tiers[old_tier].with_env(partners.env),
-                        tiers.get(tier) and tiers[tier].with_env(partners.env),
+                    local._tier_reason(
+                        tiers.get(old_tier) and tiers[old_tier].with_env(local.env),
+                        tiers.get(tier) and tiers[tier].with_env(local.env),
                         {"revenue": revenue, "orders": orders, "tenure": tenure or 0},
                         params,
                         formatters[company_id, lang],
@@ -64,22 +63,22 @@ class ResPartner(models.Model):
                 )
             if old_stage != stage:
                 lines.append(
-                    partners.env._(
+                    local.env._(
                         "Advocacy stage: %(old)s → %(new)s (satisfaction %(score)s).",
                         old=stages.get(old_stage, old_stage),
                         new=stages[stage],
-                        score=score if score is not None else partners.env._("none yet"),
+                        score=score if score is not None else local.env._("none yet"),
                     )
                 )
             if old_tier != tier or old_stage != stage:
                 notes.append((partner_id, Markup("<br/>").join(lines)))
         if notes:
-            self._loyalty_log_notes(notes)
+            self._log_notes(notes)
         if moves:
-            self._loyalty_log_tier_history(moves, tiers)
+            self._log_tier_history(moves, tiers)
 
     @api.model
-    def _loyalty_note_languages(self, changes):
+    def _note_languages(self, changes):
         """{(partner id, company id): the language of the partner's salesperson,
         else the company's}, in one query."""
         # A salesperson set in this transaction counts (read in SQL below).
@@ -101,7 +100,7 @@ class ResPartner(models.Model):
         return {(partner, company): lang for partner, company, lang in self.env.cr.fetchall()}
 
     @api.model
-    def _loyalty_money_formatter(self, currency=None):
+    def _money_formatter(self, currency=None):
         """format_amount with the language and currency looked up once: it
         costs 0.2 ms a call otherwise (40 s for a first recompute of 100,000
         customers). Same output: grouping, separators, symbol, no-break spaces."""
@@ -127,10 +126,12 @@ class ResPartner(models.Model):
         return money
 
     @api.model
-    def _loyalty_log_notes(self, notes):
+    def _log_notes(self, notes):
         """The notes of _message_log_batch, in one INSERT: a first recompute of
         100,000 customers logs 200,000 of them (50 s through the ORM, 2 s so)."""
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        author_id, email_from = self.env["res.partner"]._message_compute_author(
+            raise_on_email=False
+        )
         self.env.cr.execute(
             SQL(
                 """INSERT INTO mail_message (model, res_id, body, author_id, email_from,
@@ -156,7 +157,7 @@ class ResPartner(models.Model):
         self.env["mail.message"].invalidate_model()
 
     @api.model
-    def _loyalty_log_tier_history(self, moves, tiers):
+    def _log_tier_history(self, moves, tiers):
         """One retention.tier.history row per tier change, in one statement."""
 
         def rank(tier_id):
@@ -170,12 +171,12 @@ class ResPartner(models.Model):
                                                       write_uid, create_date, write_date)
                    SELECT v.partner_id, v.company_id, %(today)s, v.old_tier, v.new_tier, v.up,
                           %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                     FROM unnest(%(partners)s::int[], %(companies)s::int[], %(old)s::int[],
+                     FROM unnest(%(local)s::int[], %(companies)s::int[], %(old)s::int[],
                                  %(new)s::int[], %(up)s::bool[])
                           AS v(partner_id, company_id, old_tier, new_tier, up)""",
                 today=fields.Date.context_today(self),
                 uid=self.env.uid,
-                partners=[move[0] for move in moves],
+                local=[move[0] for move in moves],
                 companies=[move[1] for move in moves],
                 old=[move[2] for move in moves],
                 new=[move[3] for move in moves],
@@ -184,7 +185,7 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _loyalty_tier_reason(self, old, new, measures, params, money):
+    def _tier_reason(self, old, new, measures, params, money):
         months = params["evaluation_months"]
         revenue, orders, tenure = measures["revenue"], measures["orders"], measures["tenure"]
         # Upgrade: the new tier's thresholds are met; downgrade: the old one's are not.

@@ -1,0 +1,286 @@
+"""Customer health, on the profile: the engine step that scores a batch (one
+statement, retention_profile_health_sql.py), the explanation a rep reads on
+the Loyalty tab (one method per factor: `_health_reason_<factor>`), and the
+chatter note when a band changes. res.partner shows the explanation and
+keeps the entry point `_health_refresh`."""
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL, format_date, formatLang
+
+from .retention_profile import HEALTH_FACTORS
+from .retention_profile_health_sql import COMPLAINT_POINTS, HEALTH_QUERY, health_query_parts
+
+MINUS = "\N{MINUS SIGN}"
+
+
+class RetentionProfile(models.Model):
+    _inherit = "retention.profile"
+
+    # -- the engine step -------------------------------------------------------
+
+    @api.model
+    def _health_query(self, ids, params):
+        """The health statement of the commercial partners `ids` (an SQL object:
+        print it or EXPLAIN it from a shell). Reads the profiles, complaints,
+        follow-ups and tier history; writes the profiles' health columns and
+        retention_health_history."""
+        today = fields.Date.context_today(self)
+        return SQL(
+            HEALTH_QUERY,
+            ids=ids,
+            today=today,
+            now=fields.Datetime.now(),
+            start=today - relativedelta(months=params["evaluation_months"]),
+            good=params["health_good_min"],
+            poor=params["health_poor_below"],
+            customer_min=params["customer_min_score"],
+            uid=self.env.uid,
+            **health_query_parts(
+                self.env["retention.engine"]._health_weights(params), params["churn_days"]
+            ),
+        )
+
+    @api.model
+    def _health_update(self, ids, params):
+        """Score the profiles of the commercial partners `ids` (already
+        recomputed), write the history, and log each change of band."""
+        self.flush_model()
+        self.env["retention.followup"].flush_model(
+            ["state", "date_done", "date_deadline", "activity_id", "partner_id", "company_id"]
+        )
+        self.env["retention.complaint"].flush_model(
+            ["state", "date_deadline", "date_resolved", "date_reported", "company_id"]
+        )
+        self.env.cr.execute(self._health_query(ids, params))
+        changes = self.env.cr.fetchall()
+        self.invalidate_model()
+        self.env["retention.health.history"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            ["health_score", "health_band", "health_explanation"]
+        )
+        if changes:
+            self._health_log_band_changes(changes, params)
+
+    def _health_log_band_changes(self, changes, params):
+        """One chatter note per change of band, with the factors that moved it
+        most, in the salesperson's language (else the company's)."""
+        profiles = {
+            (profile.partner_id.id, profile.company_id.id): profile
+            for profile in self.env["retention.profile"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", [row[0] for row in changes]),
+                    ("company_id", "in", list({row[1] for row in changes})),
+                ]
+            )
+        }
+        several = self.env["res.company"].sudo().search_count([], limit=2) > 1
+        langs = self._note_languages(changes)
+        values = self._health_factor_values(
+            self.env["retention.profile"].browse([profile.id for profile in profiles.values()])
+        )
+        notes, in_lang = [], {}
+        for partner_id, company_id, old_band, band, old_score, score in changes:
+            profile = profiles[partner_id, company_id]
+            lang = langs.get((partner_id, company_id)) or self.env.lang or "en_US"
+            if lang not in in_lang:
+                local = self.with_context(lang=lang)
+                in_lang[lang] = (local, local._health_band_labels())
+            local, bands = in_lang[lang]
+            drops = [
+                line
+                for line in local._health_lines(profile, values[profile.id], params)
+                if line[0] < 0
+            ]
+            reason = "; ".join(text for _points, text in drops[:2]) or local.env._("no drop")
+            line = local.env._(
+                "Health: %(old)s → %(new)s (%(old_score)s → %(score)s/100): %(reason)s.",
+                old=bands[old_band],
+                new=bands[band],
+                old_score=round(old_score or 0),
+                score=round(score),
+                reason=reason,
+            )
+            lines = [Markup("<b>%s</b>") % profile.company_id.name] if several else []
+            notes.append((partner_id, Markup("<br/>").join([*lines, line])))
+        self._log_notes(notes)
+
+    # -- the explanation ---------------------------------------------------------
+
+    @api.model
+    def _health_factor_values(self, profiles):
+        """{profile id: {factor: 0-100, or None without data}}: read as stored
+        (the ORM reads an empty float as 0, which is a factor's worst value)."""
+        profiles.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM retention_profile WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(name) for name in HEALTH_FACTORS),
+                profiles.ids,
+            )
+        )
+        return {
+            row[0]: dict(zip(HEALTH_FACTORS, row[1:], strict=True))
+            for row in self.env.cr.fetchall()
+        }
+
+    def _health_band_labels(self):
+        """{band: its name in the environment's language}."""
+        field = self.env["retention.profile"]._fields["health_band"]
+        return dict(field._description_selection(self.env))
+
+    def _health_explanation_html(self, profile, factors, params):
+        items = Markup("").join(
+            Markup("<li>%s</li>") % text
+            for _points, text in self._health_lines(profile, factors, params)
+        )
+        labels = self._health_factor_labels()
+        missing = [labels[name] for name in HEALTH_FACTORS if factors[name] is None]
+        footer = (
+            Markup("<p class='text-muted mb-0'>%s</p>")
+            % self.env._(
+                "No data, weight given to the others: %(factors)s.", factors=", ".join(missing)
+            )
+            if missing
+            else ""
+        )
+        return Markup("<p class='mb-1'><b>%s</b></p><ul class='mb-1'>%s</ul>%s") % (
+            self.env._(
+                "%(score)s/100, %(band)s",
+                score=round(profile.health_score),
+                band=self._health_band_labels()[profile.health_band],
+            ),
+            items,
+            footer,
+        )
+
+    def _health_factor_labels(self):
+        env = self.env
+        return {
+            "health_recency": env._("recency"),
+            "health_frequency": env._("frequency"),
+            "health_revenue_trend": env._("revenue trend"),
+            "health_satisfaction": env._("satisfaction"),
+            "health_effort": env._("effort"),
+            "health_complaints": env._("complaints"),
+            "health_engagement": env._("follow-ups"),
+            "health_tier": env._("tier"),
+        }
+
+    def _health_lines(self, profile, factors, params):
+        """[(points, text)]: each factor with data, its contribution to the
+        score (points lost out of 100, by its weight's share among the factors
+        with data) and why, largest loss first; then the cap, if any."""
+        weights = self.env["retention.engine"]._health_weights(params)
+        present = [name for name in HEALTH_FACTORS if factors[name] is not None]
+        total = sum(weights[name] for name in present)
+        if not total:
+            return []
+        labels = self._health_factor_labels()
+        lines = []
+        for name in present:
+            points = round(weights[name] * (float(factors[name]) - 100) / total)
+            sign = f"{MINUS}{-points}" if points < 0 else f"+{points}" if points else "0"
+            lines.append(
+                (points, f"{labels[name]} {sign}: {self._health_reason(name, profile, params)}")
+            )
+        lines.sort(key=lambda line: line[0])
+        if profile.health_capped:
+            lines.append((0, self._health_cap_reason(profile, params)))
+        return lines
+
+    def _health_reason(self, name, profile, params):
+        """Why a factor is what it is, in a rep's words (one method per factor:
+        `_health_reason_<factor>`)."""
+        return getattr(self, f"_health_reason_{name.removeprefix('health_')}")(profile, params)
+
+    def _health_reason_recency(self, profile, params):
+        days = max((fields.Date.context_today(self) - profile.last_order_date).days, 0)
+        return self.env._(
+            "no order for %(days)s days, usually every %(interval)s",
+            days=days,
+            interval=profile.health_expected_interval,
+        )
+
+    def _health_reason_frequency(self, profile, params):
+        return self.env._(
+            "%(count)s orders in %(months)s months",
+            count=profile.loyalty_order_count,
+            months=params["evaluation_months"],
+        )
+
+    def _health_reason_revenue_trend(self, profile, params):
+        money = self._money_formatter(profile.company_id.currency_id)
+        return self.env._(
+            "%(now)s in the last %(months)s months, %(before)s in the %(months)s before",
+            now=money(profile.loyalty_revenue),
+            before=money(profile.previous_revenue),
+            months=params["evaluation_months"],
+        )
+
+    def _health_reason_satisfaction(self, profile, params):
+        return self.env._(
+            "recent answers average %(score)s/10",
+            score=self._health_number(profile.satisfaction_score),
+        )
+
+    def _health_reason_effort(self, profile, params):
+        return self.env._(
+            "recent answers average %(score)s/7 (7 is very easy)",
+            score=self._health_number(profile.effort_score),
+        )
+
+    def _health_reason_complaints(self, profile, params):
+        if profile.health_late_complaints:
+            return self.env._(
+                "%(count)s open complaint(s) past the target time",
+                count=profile.health_late_complaints,
+            )
+        if profile.health_open_complaints:
+            return self.env._(
+                "%(count)s open complaint(s), within the target time",
+                count=profile.health_open_complaints,
+            )
+        if profile.health_complaints < COMPLAINT_POINTS["resolved"]:
+            return self.env._("complaints resolved, some late")
+        return self.env._("complaints resolved in time")
+
+    def _health_reason_engagement(self, profile, params):
+        overdue = self.env._("%(count)s overdue", count=profile.health_overdue_followups)
+        if not profile.health_last_touch_date:
+            return self.env._("%(overdue)s, none done yet", overdue=overdue)
+        return self.env._(
+            "%(overdue)s, last done on %(date)s",
+            overdue=overdue,
+            date=format_date(self.env, profile.health_last_touch_date),
+        )
+
+    def _health_reason_tier(self, profile, params):
+        if profile.health_tier > 0:
+            return self.env._("moved up a tier")
+        return self.env._("moved down a tier")
+
+    def _health_cap_reason(self, profile, params):
+        reason = (
+            self.env._(
+                "an open complaint is past its target time",
+            )
+            if profile.health_late_complaints
+            else self.env._(
+                "a detractor (satisfaction %(score)s/10)",
+                score=self._health_number(profile.satisfaction_score),
+            )
+        )
+        return self.env._(
+            "held below Good (%(limit)s at most): %(reason)s",
+            limit=params["health_good_min"] - 1,
+            reason=reason,
+        )
+
+    def _health_number(self, value):
+        """A one-decimal figure in the reader's language (6,5 in Finnish)."""
+        return formatLang(self.env, value, digits=1)
