@@ -38,6 +38,7 @@
         "views/retention_health_views.xml",
         "views/mail_activity_type_views.xml",
         "views/res_config_settings_views.xml",
+        "views/retention_purchase_views.xml",
         "views/retention_menus.xml",
         "data/utm_source_data.xml",
         "views/retention_referral_views.xml",

@@ -295,6 +295,18 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
+    def action_view_purchases(self):
+        """The customer's purchases from every channel, as the profile counts them."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "retention_loyalty.action_retention_purchase"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["name"] = self.env._(
+            "Purchases of %(customer)s", customer=self.commercial_partner_id.display_name
+        )
+        return action
+
     def action_view_referrals(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
