@@ -203,6 +203,16 @@ def test_upgrade_from_profiles_on_partners_moves_them_per_company(tmp_path):
             " AND column_name IN ('loyalty_tier_id', 'advocacy_stage', 'loyalty_revenue')"
         )
         assert sql(database, columns) == "0"
+        # The nightly job moved to the model that holds its data (noupdate: by
+        # the migration), and the upgrade asked it to run.
+        cron = (
+            "SELECT s.model_name, s.code, (SELECT count(*) FROM ir_cron_trigger t"
+            " WHERE t.cron_id = c.id) > 0 FROM ir_cron c"
+            " JOIN ir_act_server s ON s.id = c.ir_actions_server_id"
+            " JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = c.id"
+            " WHERE d.module = 'retention_loyalty' AND d.name = 'ir_cron_loyalty_profiles'"
+        )
+        assert sql(database, cron) == "retention.profile|model._cron_recompute()|t"
     finally:
         subprocess.run(["dropdb", "--if-exists", database], check=False)
 

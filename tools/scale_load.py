@@ -36,6 +36,10 @@ REPORTS = [
     ("retention.tier.history", ["date:month", "is_upgrade"], ["__count"]),
     ("retention.health.report", ["user_id", "health_band"], ["revenue:sum", "__count"]),
     ("retention.health.history", ["date:week", "band"], ["score:avg", "__count"]),
+    # The reports that read every purchase channel (retention.purchase).
+    ("retention.purchase", ["channel", "date:month"], ["amount:sum", "__count"]),
+    ("retention.rate.report", ["period", "date:year"], ["retention_rate:avg", "__count"]),
+    ("retention.cohort.report", ["cohort_date:year", "months_since"], ["revenue:sum"]),
 ]
 # The customer list's loyalty filters, as the search view defines them.
 LIST_FILTERS = {

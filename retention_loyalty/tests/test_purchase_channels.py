@@ -118,6 +118,17 @@ class TestPurchaseChannels(PurchaseCase):
             .search([("partner_id", "=", self.shared.id)])
         )
 
+    def test_purchases_button_lists_the_customers_purchases(self):
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.shared.id})
+        invoice = self._invoice_in(self.company_b, 500, partner=contact)
+        other = self._customer("Someone Else")
+        self._invoice_in(self.company_b, 80, partner=other)  # not listed
+        action = contact.action_view_purchases()
+        listed = self.env["retention.purchase"].search(action["domain"])
+        self.assertIn(("account.move", invoice.id), [(p.res_model, p.res_id) for p in listed])
+        self.assertEqual(listed.partner_id, self.shared, "the company's, from its contact's form")
+        self.assertIn("Shared Customer", action["name"])
+
     def test_tier_and_health_follow_a_return(self):
         b = self.company_b
         invoices = [self._invoice_in(b, 2000) for _i in range(3)]

@@ -125,6 +125,16 @@ class TestPosPurchases(PurchaseCase):
         draft = self.env["pos.order"].search([("session_id", "=", self.till.id)], limit=1)
         self.assertFalse(draft.partner_id)
 
+    def test_draft_and_cancelled_till_orders_count_nothing(self):
+        draft = self._ring_up(300, state="draft")
+        self.assertEqual(draft.state, "draft")
+        self.assertEqual(self._profile(self.company_b).loyalty_revenue, 0, "not paid yet")
+        draft.action_pos_order_cancel()
+        self.assertEqual(draft.state, "cancel")
+        self.assertEqual(self._profile(self.company_b).loyalty_revenue, 0, "cancelled")
+        self._ring_up(120)
+        self.assertEqual(self._profile(self.company_b).loyalty_revenue, 120)
+
     def test_closing_the_session_keeps_the_figures(self):
         self._ring_up(300)
         self._ring_up(200, invoice=True)
