@@ -302,7 +302,8 @@ class ResPartner(models.Model):
             "retention_loyalty.action_retention_purchase"
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["name"] = self.env._(
+        # The breadcrumb shows display_name (Odoo 18): both say whose.
+        action["name"] = action["display_name"] = self.env._(
             "Purchases of %(customer)s", customer=self.commercial_partner_id.display_name
         )
         return action

@@ -56,7 +56,8 @@ class ResPartner(models.Model):
             "retention_loyalty.action_retention_health_history"
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["name"] = self.env._(
+        # The breadcrumb shows display_name (Odoo 18): both say whose.
+        action["name"] = action["display_name"] = self.env._(
             "Health of %(customer)s", customer=self.commercial_partner_id.display_name
         )
         return action

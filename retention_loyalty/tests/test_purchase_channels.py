@@ -127,7 +127,7 @@ class TestPurchaseChannels(PurchaseCase):
         listed = self.env["retention.purchase"].search(action["domain"])
         self.assertIn(("account.move", invoice.id), [(p.res_model, p.res_id) for p in listed])
         self.assertEqual(listed.partner_id, self.shared, "the company's, from its contact's form")
-        self.assertIn("Shared Customer", action["name"])
+        self.assertIn("Shared Customer", action["display_name"], "the breadcrumb says whose")
 
     def test_tier_and_health_follow_a_return(self):
         b = self.company_b
