@@ -241,6 +241,9 @@ class RetentionProfile(models.Model):
             self.browse()._check_profile_write(vals)
         profiles = super().create(vals_list)
         self.env["res.partner"].invalidate_model(PROFILE_FIELDS)
+        # A value a user sets makes the company trade with the customer: it is
+        # a customer on every screen (the menus list Odoo's customer rank).
+        profiles.partner_id.sudo().filtered(lambda p: not p.customer_rank).customer_rank = 1
         return profiles
 
     def write(self, vals):

@@ -144,10 +144,12 @@ WITH targets AS (
         write_date = EXCLUDED.write_date
     RETURNING cur.partner_id, cur.company_id, cur.loyalty_tier_id, cur.advocacy_stage
 ), customers AS (
-    -- A company trading with a partner makes it a customer (Odoo's customer rank).
+    -- A company trading with a partner makes it a customer (Odoo's customer
+    -- rank, which the Advocates and Customers menus list), whatever came
+    -- first: a purchase, an answer, or a value a user set.
     UPDATE res_partner p SET customer_rank = 1
       FROM profile n
-     WHERE p.id = n.partner_id AND n.old_id IS NULL AND COALESCE(p.customer_rank, 0) = 0
+     WHERE p.id = n.partner_id AND COALESCE(p.customer_rank, 0) = 0
 )
 SELECT c.partner_id, c.company_id, n.old_loyalty_tier_id, c.loyalty_tier_id,
        COALESCE(n.old_advocacy_stage, 'new'), c.advocacy_stage, n.loyalty_revenue,

@@ -2,8 +2,14 @@ import math
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RetentionCase
+
+ADVOCATES_AND_CUSTOMERS = (
+    "retention_loyalty.action_retention_advocates",
+    "retention_loyalty.action_retention_customers",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -123,3 +129,25 @@ class TestAdvocacy(RetentionCase):
             [("partner_id", "=", customer.id)], aggregates=["nps_points:avg"]
         )
         self.assertEqual(nps, 25)
+
+    def _listed(self, customer, xmlid):
+        action = self.env.ref(xmlid)
+        domain = safe_eval(action.domain or "[]")
+        return bool(self.env["res.partner"].search_count([*domain, ("id", "=", customer.id)]))
+
+    def test_a_customer_is_listed_whatever_came_first(self):
+        consenting = self._customer("Consents First", customer_rank=0)
+        consenting.reference_consent = True  # a value a user set, before any order
+        for xmlid in ADVOCATES_AND_CUSTOMERS:
+            self.assertTrue(self._listed(consenting, xmlid), xmlid)
+        self._sell(consenting, 300)
+        self.assertTrue(self._listed(consenting, "retention_loyalty.action_retention_customers"))
+        # A profile without the rank (begun before this fix) gets it at the next purchase.
+        hidden = self._customer("Hidden Since Last Year", customer_rank=0)
+        self._answer(hidden, 10)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_partner SET customer_rank = 0 WHERE id = %s", [hidden.id])
+        self.env.invalidate_all()
+        self._sell(hidden, 300)
+        for xmlid in ADVOCATES_AND_CUSTOMERS:
+            self.assertTrue(self._listed(hidden, xmlid), xmlid)
