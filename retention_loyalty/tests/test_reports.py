@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from odoo import Command
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RetentionCase
 
@@ -144,6 +145,18 @@ class TestRetentionReports(RetentionCase):
             )
         )
         self.assertEqual(sum(revenue.values()), 600 + 300 + 1000 + 500 + 300)
+
+    def test_tiers_and_key_accounts_count_a_company_once_not_per_contact(self):
+        company = self._customer("Many Contacts Ltd")
+        self.env["res.partner"].create(
+            [{"name": f"Buyer {i}", "parent_id": company.id} for i in range(3)]
+        )
+        self._sell(company, 1000)
+        action = self.env.ref("retention_loyalty.action_retention_tier_distribution")
+        domain = [*safe_eval(action.domain), ("commercial_partner_id", "=", company.id)]
+        [group] = self.env["res.partner"].read_group(domain, ["loyalty_revenue:sum"], [])
+        self.assertEqual(group["__count"], 1, "the company's row alone")
+        self.assertEqual(group["loyalty_revenue"], 1000)
 
     def test_cadence_compliance_per_rep(self):
         rule = self.env["retention.cadence"].create(
