@@ -142,8 +142,11 @@ class RetentionProfile(models.Model):
             review_medium=params["review_months_medium"],
             review_low=params["review_months_low"],
             uid=self.env.uid,
+            # Days in the time zone of "today" (context_today's): an order
+            # placed tonight is today's, not tomorrow's nor yesterday's.
             purchases=self.env["retention.purchase"]._purchases_sql(
-                SQL("SELECT id FROM targets UNION SELECT id FROM referees")
+                SQL("SELECT id FROM targets UNION SELECT id FROM referees"),
+                tz=self.env.context.get("tz") or self.env.user.tz or "UTC",
             ),
             **profile_query_parts(),
         )

@@ -6,7 +6,7 @@ A purchase is a row: the customer's commercial entity, the company, the day,
 the untaxed amount in the company's currency at the document's own rate, and
 whether it is an order (a sale) or a credit (a credit note, a till refund,
 whose amount is negative). Each channel is one method,
-`_purchase_source_<channel>(partners)`, found by name from the `channel`
+`_purchase_source_<channel>(scope, channel, index)`, found by name from the `channel`
 selection, as the cadence triggers are: another addon adds a channel with a
 `selection_add` and a method (`retention_loyalty_pos` adds the till).
 
@@ -63,16 +63,18 @@ class RetentionPurchase(models.Model):
         return [n for n in names if n not in skip and hasattr(self, f"_purchase_source_{n}")]
 
     @api.model
-    def _purchases_sql(self, partners=None):
+    def _purchases_sql(self, partners=None, tz=None):
         """SQL of every purchase, from every channel; `partners` (commercial
-        partners: ids, or an SQL subquery of ids) keeps only theirs, inside each channel's query so
-        that each uses its own index. Columns: id, partner_id, company_id, date,
-        amount, is_order, channel, res_model, res_id, res_name."""
+        partners: ids, or an SQL subquery of ids) keeps only theirs, inside
+        each channel's query so that each uses its own index. A document's
+        timestamp is a day in `tz` (the engine's "today" is in the user's time
+        zone; the reports' view reads UTC days). Columns: id, partner_id,
+        company_id, date, amount, is_order, channel, res_model, res_id,
+        res_name."""
+        scope = PurchaseScope(partners, tz)
         branches = []
         for index, channel in enumerate(self._purchase_channels()):
-            source = getattr(self, f"_purchase_source_{channel}")(
-                PartnerScope(partners), SQL("%s", channel), index
-            )
+            source = getattr(self, f"_purchase_source_{channel}")(scope, SQL("%s", channel), index)
             branches.append(SQL("(%s)", source))
         return SQL(" UNION ALL ").join(branches)
 
@@ -116,7 +118,7 @@ class RetentionPurchase(models.Model):
 
     # -- the channels --------------------------------------------------------
 
-    def _purchase_source_sale(self, partners, channel, index):
+    def _purchase_source_sale(self, scope, channel, index):
         """Confirmed sale orders; their invoices are not counted again."""
         return SQL(
             """SELECT %s FROM sale_order o JOIN res_partner buyer ON buyer.id = o.partner_id
@@ -127,25 +129,25 @@ class RetentionPurchase(models.Model):
                 doc=SQL("o.id"),
                 partner=SQL("buyer.commercial_partner_id"),
                 company=SQL("o.company_id"),
-                date=SQL("o.date_order::date"),
+                date=scope.day(SQL("o.date_order")),
                 amount=SQL("o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)"),
                 is_order=SQL("true"),
                 model="sale.order",
                 name=SQL("o.name"),
             ),
-            partners.condition(SQL("buyer.commercial_partner_id")),
+            scope.condition(SQL("buyer.commercial_partner_id")),
         )
 
-    def _purchase_source_invoice(self, partners, channel, index):
+    def _purchase_source_invoice(self, scope, channel, index):
         """Posted customer invoices that come from no order (direct invoices)."""
-        return self._posted_moves("out_invoice", partners, channel, index, is_order=True)
+        return self._posted_moves("out_invoice", scope, channel, index, is_order=True)
 
-    def _purchase_source_refund(self, partners, channel, index):
+    def _purchase_source_refund(self, scope, channel, index):
         """Posted credit notes, whatever they credit: their (negative) amount
         comes off the revenue."""
-        return self._posted_moves("out_refund", partners, channel, index, is_order=False)
+        return self._posted_moves("out_refund", scope, channel, index, is_order=False)
 
-    def _posted_moves(self, move_type, partners, channel, index, is_order):
+    def _posted_moves(self, move_type, scope, channel, index, is_order):
         # amount_untaxed_signed is in the company's currency at the move's rate,
         # and negative for a credit note.
         return SQL(
@@ -165,7 +167,7 @@ class RetentionPurchase(models.Model):
                 name=SQL("m.name"),
             ),
             move_type,
-            partners.condition(SQL("m.commercial_partner_id")),
+            scope.condition(SQL("m.commercial_partner_id")),
             self._purchase_counted_elsewhere(SQL("m"), move_type),
         )
 
@@ -205,12 +207,14 @@ class RetentionPurchase(models.Model):
         )
 
 
-class PartnerScope:
-    """Which customers a channel's query keeps: all of them (None), a list of
-    ids, or an SQL subquery of ids (one the caller's statement defines)."""
+class PurchaseScope:
+    """What a channel's query keeps and how it dates: the customers (all of
+    them: None, a list of ids, or an SQL subquery of ids that the caller's
+    statement defines) and the time zone of a timestamp's day (None: UTC)."""
 
-    def __init__(self, partners):
+    def __init__(self, partners, tz=None):
         self.partners = partners
+        self.tz = tz
 
     def condition(self, column):
         if self.partners is None:
@@ -218,3 +222,9 @@ class PartnerScope:
         if isinstance(self.partners, SQL):
             return SQL("%s IN (%s)", column, self.partners)
         return SQL("%s = ANY(%s)", column, list(self.partners))
+
+    def day(self, column):
+        """A UTC timestamp column as a day (in the scope's time zone)."""
+        if not self.tz:
+            return SQL("%s::date", column)
+        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self.tz)

@@ -23,7 +23,7 @@ class RetentionPurchase(models.Model):
             ],
         }  # fmt: skip
 
-    def _purchase_source_pos(self, partners, channel, index):
+    def _purchase_source_pos(self, scope, channel, index):
         """Paid till orders of an identified customer; refunds (negative
         orders) take their amount off and are no order."""
         return SQL(
@@ -35,7 +35,7 @@ class RetentionPurchase(models.Model):
                 doc=SQL("o.id"),
                 partner=SQL("buyer.commercial_partner_id"),
                 company=SQL("o.company_id"),
-                date=SQL("o.date_order::date"),
+                date=scope.day(SQL("o.date_order")),
                 amount=SQL(
                     "(o.amount_total - o.amount_tax) / COALESCE(NULLIF(o.currency_rate, 0), 1)"
                 ),
@@ -44,7 +44,7 @@ class RetentionPurchase(models.Model):
                 name=SQL("o.name"),
             ),
             COUNTED_STATES,
-            partners.condition(SQL("buyer.commercial_partner_id")),
+            scope.condition(SQL("buyer.commercial_partner_id")),
         )
 
     def _purchase_counted_elsewhere(self, move, move_type):
