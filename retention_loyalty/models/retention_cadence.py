@@ -85,6 +85,7 @@ class RetentionCadence(models.Model):
     )
 
     @api.depends("title", "name")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for cadence in self:
             cadence.display_name = cadence.title or cadence.name

@@ -18,3 +18,10 @@ from . import test_cadence_touches
 from . import test_referral_page
 from . import test_retention_rate
 from . import test_purchase_channels
+from . import test_health
+from . import test_integrity
+from . import test_multi_company
+from . import test_profile_inputs
+from . import test_rights_rpc
+from . import test_walkthrough
+from . import test_test_registry

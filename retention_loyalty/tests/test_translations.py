@@ -59,3 +59,11 @@ class TestTranslations(TransactionCase):
                         if term == other and term not in same and any(map(str.isalpha, term))
                     ]
                 self.assertFalse(left, f"untranslated in {code}")
+
+    def test_a_rules_name_follows_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("fi_FI")
+        self.env["ir.module.module"]._load_module_terms(["retention_loyalty"], ["fi_FI"])
+        rule = self.env.ref("retention_loyalty.cadence_after_sale_248")
+        # Read in English first: the name must not stick for the next language.
+        self.assertEqual(rule.with_context(lang="en_US").display_name, "After-sale 2-4-8")
+        self.assertEqual(rule.with_context(lang="fi_FI").display_name, "Myynnin jälkeen 2-4-8")
