@@ -5,7 +5,7 @@ these in one place (`self.env["retention.engine"]._settings()`...)."""
 
 import threading
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # The recency factor halves every this many expected intervals without an
@@ -114,6 +114,14 @@ class RetentionEngine(models.AbstractModel):
         """{profile factor column: its weight in the health score}."""
         settings = settings or self._settings()
         return {key.replace("health_weight_", "health_"): settings[key] for key in HEALTH_WEIGHTS}
+
+    @api.model
+    def _today(self):
+        """The loyalty engine's today: the database's day (UTC), the frame of
+        every purchase's day (retention.purchase) and of the reports' views
+        (CURRENT_DATE), so that recency, tenure, windows and Churn Risk agree
+        whoever's time zone runs the recompute."""
+        return fields.Date.today()
 
     @api.model
     def _in_test_mode(self):

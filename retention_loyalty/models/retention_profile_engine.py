@@ -11,7 +11,7 @@ from functools import partial
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
@@ -124,7 +124,7 @@ class RetentionProfile(models.Model):
         object: print it or EXPLAIN it from a shell). Reads every purchase
         channel, the answers, the referrals and the tiers; writes
         retention_profile and res_partner.customer_rank."""
-        today = fields.Date.context_today(self)
+        today = self.env["retention.engine"]._today()
         window = relativedelta(months=params["evaluation_months"])
         return SQL(
             PROFILE_QUERY,
@@ -142,11 +142,8 @@ class RetentionProfile(models.Model):
             review_medium=params["review_months_medium"],
             review_low=params["review_months_low"],
             uid=self.env.uid,
-            # Days in the time zone of "today" (context_today's): an order
-            # placed tonight is today's, not tomorrow's nor yesterday's.
             purchases=self.env["retention.purchase"]._purchases_sql(
-                SQL("SELECT id FROM targets UNION SELECT id FROM referees"),
-                tz=self.env.context.get("tz") or self.env.user.tz or "UTC",
+                SQL("SELECT id FROM targets UNION SELECT id FROM referees")
             ),
             **profile_query_parts(),
         )

@@ -27,7 +27,7 @@ class RetentionProfile(models.Model):
         print it or EXPLAIN it from a shell). Reads the profiles, complaints,
         follow-ups and tier history; writes the profiles' health columns and
         retention_health_history."""
-        today = fields.Date.context_today(self)
+        today = self.env["retention.engine"]._today()
         return SQL(
             HEALTH_QUERY,
             ids=ids,
@@ -199,7 +199,7 @@ class RetentionProfile(models.Model):
         return getattr(self, f"_health_reason_{name.removeprefix('health_')}")(profile, params)
 
     def _health_reason_recency(self, profile, params):
-        days = max((fields.Date.context_today(self) - profile.last_order_date).days, 0)
+        days = max((self.env["retention.engine"]._today() - profile.last_order_date).days, 0)
         return self.env._(
             "no order for %(days)s days, usually every %(interval)s",
             days=days,

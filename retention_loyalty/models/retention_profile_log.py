@@ -7,7 +7,7 @@ import ast
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.addons.base.models.res_lang import intersperse
 from odoo.tools import SQL, get_lang
 from odoo.tools.mail import generate_tracking_message_id
@@ -174,7 +174,7 @@ class RetentionProfile(models.Model):
                      FROM unnest(%(local)s::int[], %(companies)s::int[], %(old)s::int[],
                                  %(new)s::int[], %(up)s::bool[])
                           AS v(partner_id, company_id, old_tier, new_tier, up)""",
-                today=fields.Date.context_today(self),
+                today=self.env["retention.engine"]._today(),
                 uid=self.env.uid,
                 local=[move[0] for move in moves],
                 companies=[move[1] for move in moves],

@@ -15,7 +15,8 @@ class RetentionCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context={**cls.env.context, "tracking_disable": False})
-        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        # The engine's day (the database's, UTC: see retention.engine._today).
+        cls.today = fields.Date.today()
         cls.product = cls.env["product.product"].create(
             {"name": "Retention Widget", "list_price": 100.0, "taxes_id": [Command.clear()]}
         )
