@@ -5,7 +5,7 @@ reason a rep reads."""
 
 from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.addons.retention_loyalty.tests.common import RetentionCase
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -16,6 +16,8 @@ class TestReferralRewards(RetentionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Rewards are due on the user's day (the engine's is the database's).
+        cls.local_today = fields.Date.context_today(cls.env.user)
         cls.company = cls.env.company
         cls.welcome, cls.credit = cls._programs(cls.company, "A")
         cls.company.write(
@@ -90,7 +92,7 @@ class TestReferralRewards(RetentionCase):
 
     def _run_cron_after_hold(self, *referrals):
         for referral in referrals:
-            referral.reward_due_date = self.today
+            referral.reward_due_date = self.local_today
         self.env["retention.referral"]._cron_issue_rewards()
 
     # -- the reward's life ---------------------------------------------------
@@ -103,7 +105,7 @@ class TestReferralRewards(RetentionCase):
         self.assertEqual(referral.reward_state, "waiting")
         order = self._order(self._friend())
         self.assertEqual((referral.state, referral.reward_state), ("bought", "pending"))
-        self.assertEqual(referral.reward_due_date, self.today + timedelta(days=30))
+        self.assertEqual(referral.reward_due_date, self.local_today + timedelta(days=30))
         self.env["retention.referral"]._cron_issue_rewards()
         self.assertEqual(referral.reward_state, "pending", "not before the hold is over")
         self._run_cron_after_hold(referral)
