@@ -39,36 +39,25 @@ say "addon tests (pytest-odoo, real Odoo, headless Chromium for tours)"
     --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
     --odoo-extra=log-handler=odoo.tests.common:CRITICAL -ra || status=1
 
-# After the addon's own tests: those run without sale_loyalty.
-say "installing the referral rewards bridge (sale_loyalty, retention_loyalty_sale_loyalty)"
-odoo -d "$DB" -i sale_loyalty,retention_loyalty_sale_loyalty --stop-after-init \
-    >"$LOG_DIR/install-bridge.log" 2>&1 ||
-    { tail -n 30 "$LOG_DIR/install-bridge.log"; echo "installing retention_loyalty_sale_loyalty failed (log: $LOG_DIR/install-bridge.log)."; status=1; }
-if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG_DIR/install-bridge.log"; then
-    echo "installing retention_loyalty_sale_loyalty logged the warnings or errors above (log: $LOG_DIR/install-bridge.log)."
-    status=1
-fi
-
-say "bridge tests (retention_loyalty_sale_loyalty, with sale_loyalty installed)"
-"$VENV/bin/python" -m pytest retention_loyalty_sale_loyalty/tests --odoo-config="$ODOO_CONF" \
-    --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
-    --odoo-extra=log-handler=odoo.tests.common:CRITICAL -ra || status=1
-
-# The till: point_of_sale and its bridge, in the same database, then its tests
-# (the till's invoices without a PDF: no wkhtmltopdf needed).
-say "installing the point of sale bridge (point_of_sale, retention_loyalty_pos)"
-odoo -d "$DB" -i point_of_sale,retention_loyalty_pos --stop-after-init \
-    >"$LOG_DIR/install-pos.log" 2>&1 ||
-    { tail -n 30 "$LOG_DIR/install-pos.log"; echo "installing retention_loyalty_pos failed (log: $LOG_DIR/install-pos.log)."; status=1; }
-if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG_DIR/install-pos.log"; then
-    echo "installing retention_loyalty_pos logged the warnings or errors above (log: $LOG_DIR/install-pos.log)."
-    status=1
-fi
-
-say "point of sale bridge tests (retention_loyalty_pos, with point_of_sale installed)"
-"$VENV/bin/python" -m pytest retention_loyalty_pos/tests --odoo-config="$ODOO_CONF" \
-    --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
-    --odoo-extra=log-handler=odoo.tests.common:CRITICAL -ra || status=1
+# A bridge: installed with the Odoo app it bridges to, in the same database,
+# after the addon's own tests (those run without it); then its tests.
+bridge() {
+    local bridge=$1 apps=$2 what=$3
+    say "installing the $what bridge ($apps, $bridge)"
+    odoo -d "$DB" -i "$apps,$bridge" --stop-after-init >"$LOG_DIR/install-$bridge.log" 2>&1 ||
+        { tail -n 30 "$LOG_DIR/install-$bridge.log"; echo "installing $bridge failed (log: $LOG_DIR/install-$bridge.log)."; status=1; }
+    if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG_DIR/install-$bridge.log"; then
+        echo "installing $bridge logged the warnings or errors above (log: $LOG_DIR/install-$bridge.log)."
+        status=1
+    fi
+    say "$what bridge tests ($bridge, with $apps installed)"
+    "$VENV/bin/python" -m pytest "$bridge/tests" --odoo-config="$ODOO_CONF" \
+        --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
+        --odoo-extra=log-handler=odoo.tests.common:CRITICAL -ra || status=1
+}
+bridge retention_loyalty_sale_loyalty sale_loyalty "referral rewards"
+# The till's invoices are made without a PDF in its tests: no wkhtmltopdf needed.
+bridge retention_loyalty_pos point_of_sale "point of sale"
 
 say "whole-system checks (tests/: install, upgrade with odoo-bin --test-enable, uninstall)"
 RETENTION_ODOO_CONF=$ODOO_CONF RETENTION_PYTHON=$VENV/bin/python \

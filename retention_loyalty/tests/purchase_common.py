@@ -110,5 +110,27 @@ class PurchaseCase(RetentionCase):
         self.env["res.partner"]._cron_recompute_loyalty_profiles()
         return customers
 
+    def _day_2_call_rule(self, trigger):
+        """The only active rule: a call 2 days after each source of `trigger`,
+        in every company."""
+        self.env["retention.cadence"].search([]).active = False
+        return self.env["retention.cadence"].create(
+            {
+                "name": f"Day 2 call ({trigger})",
+                "trigger": trigger,
+                "company_id": False,
+                "template_ids": [
+                    Command.create(
+                        {
+                            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                            "summary": "Day 2 call",
+                            "delay_count": 2,
+                            "delay_from": "after_plan_date",
+                        }
+                    )
+                ],
+            }
+        )
+
     def _days_ago(self, days):
         return self.today - timedelta(days=days)

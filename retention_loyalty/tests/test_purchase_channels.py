@@ -151,24 +151,7 @@ class TestPurchaseChannels(PurchaseCase):
         self.assertEqual(customer.first_order_date, self.today - timedelta(days=400))
 
     def test_direct_invoice_trigger_follows_invoices_not_orders(self):
-        self.env["retention.cadence"].search([]).active = False
-        rule = self.env["retention.cadence"].create(
-            {
-                "name": "After an invoice",
-                "trigger": "invoice_posted",
-                "company_id": False,
-                "template_ids": [
-                    Command.create(
-                        {
-                            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-                            "summary": "Day 2 call",
-                            "delay_count": 2,
-                            "delay_from": "after_plan_date",
-                        }
-                    )
-                ],
-            }
-        )
+        rule = self._day_2_call_rule("invoice_posted")
         direct = self._invoice_in(self.company_a, 500)
         self._order_in(self.company_a, 900, invoice=True)
         self._invoice_in(self.company_a, 100, post=False)

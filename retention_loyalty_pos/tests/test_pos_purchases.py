@@ -172,24 +172,7 @@ class TestPosPurchases(PurchaseCase):
         self.assertEqual(customers[0].with_company(self.company_b).loyalty_revenue, 10)
 
     def test_till_trigger_schedules_the_after_sale_calls(self):
-        self.env["retention.cadence"].search([]).active = False
-        rule = self.env["retention.cadence"].create(
-            {
-                "name": "Till 2-4-8",
-                "trigger": "pos_order_paid",
-                "company_id": False,
-                "template_ids": [
-                    Command.create(
-                        {
-                            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-                            "summary": "Day 2 call",
-                            "delay_count": 2,
-                            "delay_from": "after_plan_date",
-                        }
-                    )
-                ],
-            }
-        )
+        rule = self._day_2_call_rule("pos_order_paid")
         self._ring_up(300)
         refund = self._refund_at_till(self._ring_up(100))
         self.env["retention.cadence"]._cron_schedule_followups(commit=False)
