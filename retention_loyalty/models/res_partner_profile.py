@@ -145,10 +145,18 @@ class ResPartner(models.Model):
     )
     order_interval_days = _profile_field(
         fields.Integer,
-        "Usual Days Between Orders",
+        "Average Days Between Orders",
         name="order_interval_days",
-        help="Average time between the customer's confirmed orders; inactivity is measured "
-        "against it.",
+        help="The plain average between the customer's first and last purchase. The rules "
+        "use the expected days between orders instead.",
+    )
+    health_expected_interval = _profile_field(
+        fields.Integer,
+        "Expected Days Between Orders",
+        name="health_expected_interval",
+        help="The customer's own rhythm, drawn towards the Settings' days for customers with "
+        "few orders: what health, Churn Risk and the inactivity rules measure against (a "
+        "customer is leaving after twice this without a purchase).",
     )
     lifetime_order_count = _profile_field(
         fields.Integer, "Orders (all time)", name="lifetime_order_count"

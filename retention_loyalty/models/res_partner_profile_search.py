@@ -63,6 +63,9 @@ class ResPartner(models.Model):
     def _search_health_band(self, operator, value):
         return self._search_profile("health_band", operator, value)
 
+    def _search_health_expected_interval(self, operator, value):
+        return self._search_profile("health_expected_interval", operator, value)
+
     def _search_loyalty_tier_id(self, operator, value):
         return self._search_profile("loyalty_tier_id", operator, value)
 

@@ -73,7 +73,14 @@ USER_FIELDS = [
 # Generated once per profile, never typed: the customer's public referral code.
 CODE_FIELDS = ["referral_code"]
 # What res.partner shows of the current company's profile.
-PROFILE_FIELDS = [*ENGINE_FIELDS, "health_score", "health_band", *USER_FIELDS, *CODE_FIELDS]
+PROFILE_FIELDS = [
+    *ENGINE_FIELDS,
+    "health_score",
+    "health_band",
+    "health_expected_interval",
+    *USER_FIELDS,
+    *CODE_FIELDS,
+]
 ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS + HEALTH_FIELDS)
 # What a customer without a profile in the company reads.
 PROFILE_DEFAULTS = {

@@ -201,7 +201,7 @@ class RetentionProfile(models.Model):
     def _health_reason_recency(self, profile, params):
         days = max((self.env["retention.engine"]._today() - profile.last_order_date).days, 0)
         return self.env._(
-            "no order for %(days)s days, usually every %(interval)s",
+            "no order for %(days)s days, expected every %(interval)s",
             days=days,
             interval=profile.health_expected_interval,
         )

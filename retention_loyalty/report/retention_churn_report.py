@@ -37,7 +37,7 @@ class RetentionChurnReport(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     tier_id = fields.Many2one("retention.tier", "Loyalty Tier", readonly=True)
     last_order_date = fields.Date(readonly=True)
-    usual_interval = fields.Integer("Usual Days Between Orders", readonly=True)
+    usual_interval = fields.Integer("Average Days Between Orders", readonly=True)
     expected_interval = fields.Integer(
         "Expected Days Between Orders",
         readonly=True,

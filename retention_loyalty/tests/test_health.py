@@ -45,6 +45,8 @@ class TestHealthScore(RetentionCase):
         profile = self._profile(self.alpha)
         # Rhythm: (120 days between first and last + 2 x 90) / (2 repeats + 2) = 75.
         self.assertEqual(profile.health_expected_interval, 75)
+        # The Loyalty tab shows that one interval, the one the rules use.
+        self.assertEqual(self.alpha.health_expected_interval, 75)
         # 100 x 0.5^(80 / (2 x 75)) = 69.1; 100 x (1 - 0.5^(3 / 2)) = 64.6.
         self.assertAlmostEqual(profile.health_recency, 69.1)
         self.assertAlmostEqual(profile.health_frequency, 64.6)
@@ -97,7 +99,7 @@ class TestHealthScore(RetentionCase):
         self.assertIn("70/100, At Risk", text)
         lines = [
             f"frequency {M}11: 3 orders in 12 months",
-            f"recency {M}10: no order for 80 days, usually every 75",
+            f"recency {M}10: no order for 80 days, expected every 75",
             f"satisfaction {M}5: recent answers average 8.0/10",
             f"effort {M}5: recent answers average 5.0/7 (7 is very easy)",
         ]
@@ -113,7 +115,7 @@ class TestHealthScore(RetentionCase):
         self.env["ir.module.module"]._load_module_terms(["retention_loyalty"], ["fi_FI"])
         finnish = self.alpha.with_context(lang="fi_FI")
         text = html.unescape(str(finnish.health_explanation))
-        self.assertIn("ei tilausta 80 päivään, yleensä 75 päivän välein", text)
+        self.assertIn("ei tilausta 80 päivään, odotettu väli 75 päivää", text)
         self.assertIn("keskiarvo 8,0/10", text, "the reader's decimal comma")
         # The band note reads in the salesperson's language.
         rep = self.env["res.users"].create(
