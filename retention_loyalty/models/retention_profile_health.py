@@ -101,8 +101,8 @@ class RetentionProfile(models.Model):
                 "Health: %(old)s → %(new)s (%(old_score)s → %(score)s/100): %(reason)s.",
                 old=bands[old_band],
                 new=bands[band],
-                old_score=round(old_score or 0),
-                score=round(score),
+                old_score=local._health_number(old_score or 0),
+                score=local._health_number(score),
                 reason=reason,
             )
             lines = [Markup("<b>%s</b>") % profile.company_id.name] if several else []
@@ -151,7 +151,8 @@ class RetentionProfile(models.Model):
         return Markup("<p class='mb-1'><b>%s</b></p><ul class='mb-1'>%s</ul>%s") % (
             self.env._(
                 "%(score)s/100, %(band)s",
-                score=round(profile.health_score),
+                # As the gauge beside it prints it: one decimal, the reader's separator.
+                score=self._health_number(profile.health_score),
                 band=self._health_band_labels()[profile.health_band],
             ),
             items,

@@ -96,7 +96,7 @@ class TestHealthScore(RetentionCase):
 
     def test_explanation_in_words(self):
         text = self._explanation(self.alpha)
-        self.assertIn("70/100, At Risk", text)
+        self.assertIn("69.9/100, At Risk", text, "as the gauge prints it, not rounded to 70")
         lines = [
             f"frequency {M}11: 3 orders in 12 months",
             f"recency {M}10: no order for 80 days, expected every 75",
@@ -142,7 +142,7 @@ class TestHealthScore(RetentionCase):
         self.env["ir.config_parameter"].set_param("retention_loyalty.health_good_min", 69)
         self.alpha._loyalty_recompute()
         note = self._last_note(self.alpha)
-        self.assertIn("Health: At Risk → Good (70 → 70/100)", note)
+        self.assertIn("Health: At Risk → Good (69.9 → 69.9/100)", note)
         self.assertIn(f"frequency {M}11: 3 orders in 12 months", note)
         count = len(self.alpha.message_ids)
         self.alpha._loyalty_recompute()
