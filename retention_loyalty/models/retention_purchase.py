@@ -63,15 +63,14 @@ class RetentionPurchase(models.Model):
         return [n for n in names if n not in skip and hasattr(self, f"_purchase_source_{n}")]
 
     @api.model
-    def _purchases_sql(self, partners=None, tz=None):
+    def _purchases_sql(self, partners=None):
         """SQL of every purchase, from every channel; `partners` (commercial
         partners: ids, or an SQL subquery of ids) keeps only theirs, inside
         each channel's query so that each uses its own index. A document's
-        timestamp is a day in `tz` (the engine's "today" is in the user's time
-        zone; the reports' view reads UTC days). Columns: id, partner_id,
-        company_id, date, amount, is_order, channel, res_model, res_id,
-        res_name."""
-        scope = PurchaseScope(partners, tz)
+        timestamp is its UTC day, the engine's frame (retention.engine._today).
+        Columns: id, partner_id, company_id, date, amount, is_order, channel,
+        res_model, res_id, res_name."""
+        scope = PurchaseScope(partners)
         branches = []
         for index, channel in enumerate(self._purchase_channels()):
             source = getattr(self, f"_purchase_source_{channel}")(scope, SQL("%s", channel), index)
@@ -210,11 +209,10 @@ class RetentionPurchase(models.Model):
 class PurchaseScope:
     """What a channel's query keeps and how it dates: the customers (all of
     them: None, a list of ids, or an SQL subquery of ids that the caller's
-    statement defines) and the time zone of a timestamp's day (None: UTC)."""
+    statement defines), and a timestamp's day (UTC, as the engine counts)."""
 
-    def __init__(self, partners, tz=None):
+    def __init__(self, partners):
         self.partners = partners
-        self.tz = tz
 
     def condition(self, column):
         if self.partners is None:
@@ -224,7 +222,5 @@ class PurchaseScope:
         return SQL("%s = ANY(%s)", column, list(self.partners))
 
     def day(self, column):
-        """A UTC timestamp column as a day (in the scope's time zone)."""
-        if not self.tz:
-            return SQL("%s::date", column)
-        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self.tz)
+        """A UTC timestamp column as its day."""
+        return SQL("%s::date", column)

@@ -28,10 +28,7 @@ class PosOrder(models.Model):
         changed = self.filtered(
             lambda order: (
                 before[order.id][0] != (order.state in COUNTED_STATES)
-                or (
-                    order.state in COUNTED_STATES
-                    and (moved or before[order.id][1] != order.partner_id)
-                )
+                or (moved and order.state in COUNTED_STATES)
             )
         )
         previous = self.env["res.partner"].union(*(before[order.id][1] for order in changed))
