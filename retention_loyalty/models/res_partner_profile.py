@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL, Query
 
+from .blank_fields import BlankFloat
 from .retention_feedback import NPS_CATEGORIES
 from .retention_profile import (
     ADVOCACY_STAGES,
@@ -88,7 +89,7 @@ class ResPartner(models.Model):
         help="Among the company's top customers by revenue in the window (the 80/20 rule).",
     )
     satisfaction_score = _profile_field(
-        fields.Float,
+        BlankFloat,
         "Satisfaction",
         name="satisfaction_score",
         digits=(3, 1),
@@ -98,7 +99,7 @@ class ResPartner(models.Model):
         fields.Selection, NPS_CATEGORIES, "NPS Category", name="nps_category"
     )
     effort_score = _profile_field(
-        fields.Float, "Customer Effort", name="effort_score", digits=(3, 1), aggregator="avg"
+        BlankFloat, "Customer Effort", name="effort_score", digits=(3, 1), aggregator="avg"
     )
     last_feedback_date = _profile_field(fields.Date, name="last_feedback_date")
     advocacy_stage = _profile_field(

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import html2plaintext
 
+from .blank_fields import BlankFloat, BlankInteger
 from .retention_feedback import check_effort_score, check_past_date
 
 COMPLAINT_STATES = [
@@ -14,9 +15,6 @@ COMPLAINT_STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("new", "in_progress")
-# Effort is answered from 1 to 7: 0 means nobody answered, and stays out of
-# the averages (the analysis would read a 0 as "very hard").
-UNANSWERED_IS_ZERO = ("effort_before:avg", "effort_score:avg")
 
 
 class RetentionComplaint(models.Model):
@@ -81,27 +79,28 @@ class RetentionComplaint(models.Model):
     )
     resolution = fields.Html()
     date_resolved = fields.Datetime("Resolved On", readonly=True, copy=False)
-    resolution_hours = fields.Float(
+    # Empty until resolved: averages and medians count resolved complaints only.
+    resolution_hours = BlankFloat(
         "Resolution Time (hours)",
         compute="_compute_resolution",
         store=True,
         aggregator="avg",
         digits=(16, 1),
     )
-    resolved_on_time = fields.Integer(
+    resolved_on_time = BlankInteger(
         "Resolved On Time (%)",
         compute="_compute_resolution",
         store=True,
         aggregator="avg",
         help="100 when resolved by the deadline, else 0: its average is the share on time.",
     )
-    effort_before = fields.Float(
+    effort_before = BlankFloat(
         "Effort Before",
         readonly=True,
         aggregator="avg",
         help="The customer's effort score when they complained.",
     )
-    effort_score = fields.Integer(
+    effort_score = BlankInteger(
         "Effort After",
         aggregator="avg",
         help="After the resolution: how easy was it to get it solved, from 1 (very hard) "
@@ -147,18 +146,12 @@ class RetentionComplaint(models.Model):
                 )
                 complaint.resolved_on_time = 100 if on_time else 0
             else:
-                complaint.resolution_hours = 0.0
-                complaint.resolved_on_time = 0
+                complaint.resolution_hours = False
+                complaint.resolved_on_time = False
 
     @api.model
     def _group_expand_state(self, states, domain):
         return [key for key, _label in COMPLAINT_STATES]
-
-    def _read_group_select(self, aggregate_spec, query):
-        if aggregate_spec in UNANSWERED_IS_ZERO:
-            fname = aggregate_spec.split(":")[0]
-            return SQL("AVG(NULLIF(%s, 0))", self._field_to_sql(self._table, fname, query))
-        return super()._read_group_select(aggregate_spec, query)
 
     @api.model
     def _target_hours(self):
@@ -191,7 +184,7 @@ class RetentionComplaint(models.Model):
                 .browse([vals["partner_id"] for vals in company_vals])
             )
             for vals, customer in zip(company_vals, customers, strict=True):
-                vals["effort_before"] = customer.commercial_partner_id.effort_score or 0.0
+                vals["effort_before"] = customer.commercial_partner_id.effort_score
         complaints = super().create(vals_list)
         # A new complaint is a recovery chance: the cadence engine schedules the call.
         self.env["retention.cadence"]._trigger_scheduling()

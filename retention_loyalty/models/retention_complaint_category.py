@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .blank_fields import BlankFloat
+
 
 class RetentionComplaintCategory(models.Model):
     """The complaint taxonomy: product faults improve the product, service
@@ -18,7 +20,7 @@ class RetentionComplaintCategory(models.Model):
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
     complaint_count = fields.Integer(compute="_compute_complaint_stats")
-    median_resolution_hours = fields.Float(
+    median_resolution_hours = BlankFloat(
         "Median Resolution (hours)", compute="_compute_complaint_stats", digits=(16, 1)
     )
 
@@ -43,4 +45,4 @@ class RetentionComplaintCategory(models.Model):
         for category in self:
             count, median = stats.get(category.id, (0, None))
             category.complaint_count = count
-            category.median_resolution_hours = median or 0.0
+            category.median_resolution_hours = median if median is not None else False

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .blank_fields import BlankInteger
+
 NPS_CATEGORIES = [
     ("detractor", "Detractor"),
     ("passive", "Passive"),
@@ -92,7 +94,7 @@ class RetentionFeedback(models.Model):
         aggregator="avg",
         help="How likely is the customer to recommend us, from 0 (not at all) to 10.",
     )
-    effort_score = fields.Integer(
+    effort_score = BlankInteger(
         "Customer Effort",
         aggregator="avg",
         help="How easy was it to get what they needed, from 1 (very hard) to 7 "

@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.blank_fields import BlankFloat
 from ..models.retention_profile import HEALTH_BANDS
 
 
@@ -36,11 +37,9 @@ class RetentionHealthReport(models.Model):
     is_key_account = fields.Boolean("Key Account", readonly=True)
     health_score = fields.Float("Health", digits=(4, 1), aggregator="avg", readonly=True)
     health_band = fields.Selection(HEALTH_BANDS, "Health Band", readonly=True)
-    recency = fields.Float("Recency", digits=(4, 1), aggregator="avg", readonly=True)
-    satisfaction = fields.Float(
-        "Satisfaction Factor", digits=(4, 1), aggregator="avg", readonly=True
-    )
-    complaints = fields.Float("Complaints Factor", digits=(4, 1), aggregator="avg", readonly=True)
+    recency = BlankFloat("Recency", digits=(4, 1), aggregator="avg", readonly=True)
+    satisfaction = BlankFloat("Satisfaction Factor", digits=(4, 1), aggregator="avg", readonly=True)
+    complaints = BlankFloat("Complaints Factor", digits=(4, 1), aggregator="avg", readonly=True)
     revenue = fields.Float("Revenue (window)", readonly=True)
     customer_count = fields.Integer("Customers", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.blank_fields import BlankFloat
 from ..models.retention_feedback import NPS_CATEGORIES
 
 
@@ -37,7 +38,7 @@ class RetentionNpsReport(models.Model):
     nps_category = fields.Selection(NPS_CATEGORIES, "NPS Category", readonly=True)
     nps = fields.Float("NPS", readonly=True, aggregator="avg", digits=(16, 1))
     score = fields.Float("Likelihood to Recommend", readonly=True, aggregator="avg")
-    effort_score = fields.Float("Customer Effort", readonly=True, aggregator="avg")
+    effort_score = BlankFloat("Customer Effort", readonly=True, aggregator="avg")
     company_id = fields.Many2one("res.company", readonly=True)
 
     def _select(self):

@@ -103,6 +103,31 @@ class TestComplaints(CadenceCase):
         with self.assertRaisesText(ValidationError, "from 1 to 7"):
             fast.effort_score = 9
 
+    def test_open_complaints_are_not_resolved_in_0_hours(self):
+        with freeze_time("2030-03-04 08:00:00"):
+            done = self._complaint()
+            still_open = self._complaint(name="Missing screws")
+        done.resolution = "<p>Sent the screws</p>"
+        with freeze_time("2030-03-04 18:00:00"):
+            done.action_resolve()
+        self.assertIs(still_open.resolution_hours, False, "empty, not 0 hours")
+        self.assertIs(still_open.resolved_on_time, False)
+        self.assertEqual(still_open.read(["resolution_hours"])[0]["resolution_hours"], False)
+        # The list's average, the pivot's and the graph's: resolved ones only.
+        [(hours, on_time)] = self.env["retention.complaint"]._read_group(
+            [("id", "in", (done | still_open).ids)],
+            [],
+            ["resolution_hours:avg", "resolved_on_time:avg"],
+        )
+        self.assertEqual((hours, on_time), (10.0, 100))
+        self.late.invalidate_recordset()
+        self.assertEqual(self.late.median_resolution_hours, 10.0)
+        unused = self.env["retention.complaint.category"].create(
+            {"name": "Never complained about", "kind": "service"}
+        )
+        self.assertIs(unused.median_resolution_hours, False, "no complaint: no median, not 0.0")
+        self.assertEqual(unused.complaint_count, 0)
+
     @freeze_time("2030-03-08 10:00:00")  # a Friday
     def test_a_new_complaint_schedules_the_recovery_call(self):
         self._on(DETRACTOR)

@@ -1,0 +1,44 @@
+"""Numbers that stay empty until there is one: Odoo's Float and Integer store
+and read 0 for "no value", so a customer who never answered reads as the worst
+score and an open complaint as resolved in 0 hours. These store NULL and read
+False instead: the web client shows nothing, its list averages skip them, and
+PostgreSQL's AVG and percentiles (grouped reads, pivots, graphs) too. A real
+0 stays 0."""
+
+from odoo import fields
+
+
+def _is_blank(value):
+    return value is None or value is False
+
+
+class BlankFloat(fields.Float):
+    # Same type: the first class of a type is the one registered for it, so
+    # Odoo's own Float is untouched.
+    def convert_to_column(self, value, record, values=None, validate=True):
+        if _is_blank(value):
+            return None
+        return super().convert_to_column(value, record, values, validate)
+
+    def convert_to_cache(self, value, record, validate=True):
+        if _is_blank(value):
+            return None
+        return super().convert_to_cache(value, record, validate)
+
+    def convert_to_record(self, value, record):
+        return False if value is None else value
+
+
+class BlankInteger(fields.Integer):
+    def convert_to_column(self, value, record, values=None, validate=True):
+        if _is_blank(value):
+            return None
+        return super().convert_to_column(value, record, values, validate)
+
+    def convert_to_cache(self, value, record, validate=True):
+        if _is_blank(value):
+            return None
+        return super().convert_to_cache(value, record, validate)
+
+    def convert_to_record(self, value, record):
+        return False if value is None else value
