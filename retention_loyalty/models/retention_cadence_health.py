@@ -9,8 +9,9 @@ from odoo.tools import SQL
 
 from .retention_profile import HEALTH_BANDS
 
-# Worse bands rank lower: falling into one is moving to a lower rank.
-BAND_RANK = {"good": 3, "at_risk": 2, "poor": 1}
+# Worse bands rank lower: falling into one is moving to a lower rank. A new
+# customer who does not come back within the usual interval falls too.
+BAND_RANK = {"new": 3, "good": 3, "at_risk": 2, "poor": 1}
 MAX_DROP_DAYS = 365
 
 
@@ -18,7 +19,7 @@ class RetentionCadence(models.Model):
     _inherit = "retention.cadence"
 
     health_band = fields.Selection(
-        [band for band in HEALTH_BANDS if band[0] != "good"],
+        [band for band in HEALTH_BANDS if band[0] not in ("new", "good")],
         "Health Fell Into",
         default="at_risk",
         help="The rule starts when the customer's health falls into this band from a better one.",

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index, create_unique_index
 
+from .blank_fields import BlankFloat
 from .retention_feedback import NPS_CATEGORIES
 
 ADVOCACY_STAGES = [
@@ -58,7 +59,9 @@ HEALTH_FIELDS = [
     "health_last_touch_date",
     "health_capped",
 ]
-HEALTH_BANDS = [("good", "Good"), ("at_risk", "At Risk"), ("poor", "Poor")]
+# A new customer (one order, within the usual interval) is New, not At Risk
+# for having bought only once.
+HEALTH_BANDS = [("new", "New Customer"), ("good", "Good"), ("at_risk", "At Risk"), ("poor", "Poor")]
 # What a user sets on a customer, per company. The tier and the stage are the
 # engine's too, unless locked or moved by hand.
 USER_FIELDS = [
@@ -151,9 +154,10 @@ class RetentionProfile(models.Model):
     first_order_date = fields.Date()
     last_order_date = fields.Date()
     is_key_account = fields.Boolean("Key Account")
-    satisfaction_score = fields.Float("Satisfaction", digits=(3, 1), aggregator="avg")
+    # Empty (not 0) until the customer answers or a factor has data.
+    satisfaction_score = BlankFloat("Satisfaction", digits=(3, 1), aggregator="avg")
     nps_category = fields.Selection(NPS_CATEGORIES, "NPS Category")
-    effort_score = fields.Float("Customer Effort", digits=(3, 1), aggregator="avg")
+    effort_score = BlankFloat("Customer Effort", digits=(3, 1), aggregator="avg")
     last_feedback_date = fields.Date()
     advocacy_stage = fields.Selection(ADVOCACY_STAGES, default="new", required=True)
     advocacy_stage_manual = fields.Boolean("Stage Set by Hand")
@@ -168,18 +172,18 @@ class RetentionProfile(models.Model):
     previous_revenue = fields.Monetary(
         "Revenue (previous window)", help="Confirmed sales in the window before the current one."
     )
-    health_score = fields.Float(
+    health_score = BlankFloat(
         "Health", digits=(4, 1), aggregator="avg", help="0-100: the weighted health factors."
     )
     health_band = fields.Selection(HEALTH_BANDS, "Health Band")
-    health_recency = fields.Float("Recency", digits=(4, 1))
-    health_frequency = fields.Float("Frequency", digits=(4, 1))
-    health_revenue_trend = fields.Float("Revenue Trend", digits=(4, 1))
-    health_satisfaction = fields.Float("Satisfaction Factor", digits=(4, 1))
-    health_effort = fields.Float("Effort Factor", digits=(4, 1))
-    health_complaints = fields.Float("Complaints Factor", digits=(4, 1))
-    health_engagement = fields.Float("Follow-up Engagement", digits=(4, 1))
-    health_tier = fields.Float("Tier Movement", digits=(4, 1))
+    health_recency = BlankFloat("Recency", digits=(4, 1))
+    health_frequency = BlankFloat("Frequency", digits=(4, 1))
+    health_revenue_trend = BlankFloat("Revenue Trend", digits=(4, 1))
+    health_satisfaction = BlankFloat("Satisfaction Factor", digits=(4, 1))
+    health_effort = BlankFloat("Effort Factor", digits=(4, 1))
+    health_complaints = BlankFloat("Complaints Factor", digits=(4, 1))
+    health_engagement = BlankFloat("Follow-up Engagement", digits=(4, 1))
+    health_tier = BlankFloat("Tier Movement", digits=(4, 1))
     health_expected_interval = fields.Integer(
         "Expected Days Between Orders",
         help="The customer's own rhythm, drawn towards the Settings' days for customers "

@@ -140,6 +140,8 @@ class RetentionProfile(models.Model):
         )
         labels = self._health_factor_labels()
         missing = [labels[name] for name in HEALTH_FACTORS if factors[name] is None]
+        if profile.health_band == "new":
+            items = Markup("<li>%s</li>") % self._health_new_customer_reason(profile) + items
         footer = (
             Markup("<p class='text-muted mb-0'>%s</p>")
             % self.env._(
@@ -157,6 +159,17 @@ class RetentionProfile(models.Model):
             ),
             items,
             footer,
+        )
+
+    def _health_new_customer_reason(self, profile):
+        first = profile.first_order_date
+        return self.env._(
+            "new customer: first order on %(date)s; not At Risk or Poor for buying once "
+            "before %(until)s (the usual interval)",
+            date=format_date(self.env, first),
+            until=format_date(
+                self.env, first + relativedelta(days=profile.health_expected_interval + 1)
+            ),
         )
 
     def _health_factor_labels(self):
@@ -209,7 +222,7 @@ class RetentionProfile(models.Model):
 
     def _health_reason_frequency(self, profile, params):
         return self.env._(
-            "%(count)s orders in %(months)s months",
+            "%(count)s order(s) in %(months)s months",
             count=profile.loyalty_order_count,
             months=params["evaluation_months"],
         )

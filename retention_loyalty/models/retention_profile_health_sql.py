@@ -84,6 +84,11 @@ WITH targets AS (
            pr.health_score AS old_score, pr.health_band AS old_band,
            %(expected)s AS expected,
            GREATEST(%(today)s - pr.last_order_date, 0) AS days_since,
+           -- A new customer: one order so far, within the usual interval. Their
+           -- band is New; the score still counts the one order (CDNOW: a score
+           -- without frequency for them ranks who stays 0.548, against 0.687).
+           COALESCE(pr.lifetime_order_count = 1
+                    AND %(today)s - pr.first_order_date <= %(expected)s, false) AS is_new,
            pr.lifetime_order_count, pr.loyalty_order_count, pr.loyalty_revenue,
            pr.previous_revenue, pr.satisfaction_score, pr.effort_score,
            COALESCE(c.open_count, 0) AS open_complaints,
@@ -133,6 +138,7 @@ WITH targets AS (
       FROM scored s
 ), banded AS (
     SELECT f.*, CASE WHEN f.health_score IS NULL THEN NULL
+                     WHEN f.is_new AND NOT COALESCE(f.key_poor, false) THEN 'new'
                      WHEN f.health_score >= %(good)s THEN 'good'
                      WHEN f.health_score < %(poor)s THEN 'poor'
                      ELSE 'at_risk' END AS health_band,
