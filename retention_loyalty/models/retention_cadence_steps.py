@@ -113,8 +113,7 @@ class RetentionCadence(models.Model):
         rows = self.env.cr.fetchall()
         # Stopped ones (a reply, an answer...) are in the ledger, and done with.
         followups = self.env["retention.followup"].browse([row[0] for row in rows if row[1]])
-        if self._trigger_traits()["one_open_per_customer"]:
-            followups -= self._join_open_followups(followups)
+        followups -= self._join_followups(followups)
         self._run_step_kinds(followups)
         return len(rows)
 
@@ -131,28 +130,6 @@ class RetentionCadence(models.Model):
                     )
                 )
             method(kind_followups)
-
-    def _join_open_followups(self, followups):
-        """New follow-ups whose customer already has this step open (or gets
-        it earlier in this batch) are closed as joined: the ledger keeps them,
-        so they are never created again, and the rep has one call to make."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE retention_followup f SET state = 'cancelled'
-                    WHERE f.id = ANY(%(new)s) AND EXISTS (
-                          SELECT 1 FROM retention_followup o
-                           WHERE o.cadence_id = f.cadence_id AND o.step_id = f.step_id
-                             AND o.partner_id = f.partner_id AND o.state = 'planned'
-                             AND o.company_id IS NOT DISTINCT FROM f.company_id
-                             AND (o.activity_id IS NOT NULL
-                                  OR (o.id = ANY(%(new)s) AND o.id < f.id)))
-                RETURNING f.id""",
-                new=followups.ids,
-            )
-        )
-        joined = followups.browse([row[0] for row in self.env.cr.fetchall()])
-        joined.invalidate_recordset(["state"])
-        return joined
 
     # -- step kind: e-mail a feedback request ---------------------------------
 
