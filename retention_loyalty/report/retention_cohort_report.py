@@ -3,6 +3,8 @@ from odoo.tools import SQL
 
 # Row ids: the customer's first order id times this, plus the months since.
 MAX_MONTHS = 10000
+# Columns named "3 months after" up to this many (twenty years); later ones by number.
+NAMED_MONTHS = 240
 
 
 class RetentionCohortReport(models.Model):
@@ -29,7 +31,20 @@ class RetentionCohortReport(models.Model):
     cohort_date = fields.Date(
         "Cohort", readonly=True, help="The month of the customer's first confirmed order."
     )
+    cohort = fields.Char(
+        "Cohort (customers)",
+        readonly=True,
+        help="The month of the first order, and how many customers the cohort has.",
+    )
     months_since = fields.Integer("Months Since First Order", readonly=True, aggregator=None)
+    months_after = fields.Selection(
+        "_months_after_selection", "Months After First Order", readonly=True
+    )
+    is_partial = fields.Boolean(
+        "Month Under Way",
+        readonly=True,
+        help="The current month: its customers still have days left to buy in it.",
+    )
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
@@ -65,6 +80,15 @@ class RetentionCohortReport(models.Model):
         help="Revenue of this month as a share of the cohort's first month revenue. "
         "A total over several cohorts averages their shares, weighted by their sizes.",
     )
+
+    def _months_after_selection(self):
+        # Keys padded to sort as numbers: grouped reads order by the key.
+        later = self.env._("%(count)s months after")
+        return [
+            ("000", self.env._("First month")),
+            ("001", self.env._("1 month after")),
+            *[(f"{n:03d}", later % {"count": n}) for n in range(2, NAMED_MONTHS + 1)],
+        ]
 
     def _with(self):
         # Windows and one aggregate, no join of the orders with themselves
@@ -116,6 +140,10 @@ class RetentionCohortReport(models.Model):
     def _select(self):
         return SQL(
             """c.first_order_id::bigint * %s + c.months_since AS id, c.cohort_date, c.months_since,
+               lpad(LEAST(c.months_since, %s)::text, 3, '0') AS months_after,
+               to_char(c.cohort_date, 'YYYY-MM') || ' (' || COUNT(*) OVER (
+                   PARTITION BY c.company_id, c.cohort_date, c.months_since) || ')' AS cohort,
+               c.months_since = %s AS is_partial,
                c.company_id, co.currency_id, c.partner_id, p.user_id,
                1 AS cohort_customers,
                c.bought::int AS active_customers,
@@ -123,6 +151,8 @@ class RetentionCohortReport(models.Model):
                c.revenue, c.first_revenue AS first_month_revenue,
                100.0 * c.revenue / NULLIF(c.cohort_average, 0) AS revenue_share""",
             MAX_MONTHS,
+            NAMED_MONTHS,
+            months_between("cohort_date", SQL("CURRENT_DATE")),
         )
 
     def _from(self):

@@ -76,6 +76,13 @@ class RetentionRateReport(models.Model):
         help="Returning customers as a share of the previous period's customers.",
     )
 
+    is_partial = fields.Boolean(
+        "Period Under Way",
+        readonly=True,
+        help="The current period: its customers have not all had their chance to come back "
+        "yet, so its rate is low until it ends.",
+    )
+
     def _with(self):
         return SQL("buyers AS (%s)", buyers_sql([key for key, _label in PERIODS]))
 
@@ -88,7 +95,9 @@ class RetentionRateReport(models.Model):
                COALESCE(prev.next_start = prev.period_start + prev.step, FALSE)::int
                    AS returning_customers,
                CASE WHEN prev.next_start = prev.period_start + prev.step THEN 100.0 ELSE 0.0
-               END AS retention_rate""",
+               END AS retention_rate,
+               prev.period_start + prev.step = date_trunc(prev.period, CURRENT_DATE)
+                   AS is_partial""",
             len(PERIODS),
         )
 

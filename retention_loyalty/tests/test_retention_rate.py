@@ -4,7 +4,9 @@ customer, every figure computed by hand below."""
 
 from datetime import datetime
 
-from odoo import Command
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from .common import RetentionCase
@@ -243,3 +245,55 @@ class TestRetentionRate(RetentionCase):
                 self.assertEqual(companies, self.alpha)
                 ours = [("company_id", "in", (self.alpha | self.beta).ids)]
                 self.assertTrue(self.env[model].search(ours).company_id >= self.beta)
+
+    def test_the_period_under_way_is_marked_and_left_out(self):
+        today = fields.Date.today()
+        last_month = today.replace(day=1) - relativedelta(months=1)
+        order = self._order(self.alpha, self.a2, 70, "01-01", self.eur)
+        order.date_order = datetime.combine(last_month, datetime.min.time())
+        self.env.flush_all()
+        rate = self.env["retention.rate.report"].search(
+            [("partner_id", "=", self.a2.id), ("period", "=", "month")]
+        )
+        current = rate.filtered(lambda row: row.date == today.replace(day=1))
+        self.assertTrue(current.is_partial, "this month has not ended: its rate is no collapse")
+        self.assertFalse((rate - current).filtered("is_partial"))
+        # The action plots complete periods only, unless asked.
+        action = self.env.ref("retention_loyalty.action_retention_rate_report")
+        self.assertIn("'search_default_complete': 1", action.context)
+        cohort = self.env["retention.cohort.report"].search(
+            [("partner_id", "=", self.a2.id), ("cohort_date", "=", last_month)]
+        )
+        self.assertFalse(cohort, "A2's cohort is February 2025, not last month")
+        cells = self.env["retention.cohort.report"].search(
+            [("partner_id", "=", self.a2.id), ("is_partial", "=", True)]
+        )
+        self.assertEqual(len(cells), 1, "one cell per customer is under way: this month")
+        self.assertEqual(
+            cells.months_since,
+            (today.year - 2025) * 12 + today.month - 2,
+        )
+
+    def test_cohorts_name_their_size_and_their_months(self):
+        rows = self.env["retention.cohort.report"].search(
+            [("company_id", "=", self.alpha.id), ("months_since", "in", (0, 1, 3))]
+        )
+        self.assertEqual(set(rows.mapped("cohort")), {"2025-01 (2)", "2025-02 (1)"})
+        labels = dict(
+            self.env["retention.cohort.report"]
+            ._fields["months_after"]
+            ._description_selection(self.env)
+        )
+        self.assertEqual(
+            [labels[row.months_after] for row in rows.sorted("months_since")][:1],
+            ["First month"],
+        )
+        self.assertEqual(labels["001"], "1 month after")
+        self.assertEqual(labels["003"], "3 months after")
+        # In the order of the months, not of their names ("10" before "2").
+        groups = self.env["retention.cohort.report"]._read_group(
+            [("company_id", "=", self.alpha.id)], ["months_after"], order="months_after"
+        )
+        months = [int(key) for (key,) in groups]
+        self.assertEqual(months, sorted(months))
+        self.assertGreater(len(months), 10)
