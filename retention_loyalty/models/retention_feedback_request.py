@@ -318,7 +318,8 @@ class RetentionFeedbackRequest(models.Model):
                     **values,
                     "partner_id": self.partner_id.id,
                     "channel": "email",
-                    "user_id": self.user_id.id,
+                    # The customer answered, through their link: no rep logged it.
+                    "user_id": False,
                     "company_id": self.company_id.id,
                     "res_model": self._name,
                     "res_id": self.id,

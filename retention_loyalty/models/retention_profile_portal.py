@@ -8,6 +8,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
 
+# The customer's own answers come through a feedback request's link.
+REQUEST = "retention.feedback.request"
+
 
 def _percent(value, threshold):
     """How far `value` is towards `threshold`, 0 to 100 (100 with no threshold)."""
@@ -117,18 +120,17 @@ class RetentionProfile(models.Model):
             self.env["retention.feedback"]
             .sudo()
             .search(
-                # The customer's own answers (through their links), never what a
-                # rep logged after a call or a visit.
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", company.id),
-                    ("res_model", "=", "retention.feedback.request"),
-                ],
+                # Every answer of theirs: through their links, and the scores
+                # they gave a rep on a call or a visit (not the rep's note).
+                [("partner_id", "child_of", partner.id), ("company_id", "=", company.id)],
                 order="date desc, id desc",
                 limit=20,
             )
         )
         tier = self.loyalty_tier_id
+        channels = dict(
+            self.env["retention.feedback"]._fields["channel"]._description_selection(self.env)
+        )
         return {
             "profile": self,
             "company": company,
@@ -145,7 +147,8 @@ class RetentionProfile(models.Model):
                 {
                     "date": format_date(self.env, answer.date),
                     "score": answer.score,
-                    "comment": answer.comment,
+                    "how": channels[answer.channel],
+                    "comment": answer.comment if answer.res_model == REQUEST else False,
                 }
                 for answer in feedback
             ],

@@ -42,7 +42,11 @@ class RetentionTier(models.Model):
         help="Customers in this tier buy with this pricelist (unless a pricelist "
         "is set on the customer itself). It may only lower prices.",
     )
-    description = fields.Html("Benefits", translate=True)
+    description = fields.Html(
+        "Benefits",
+        translate=True,
+        help="Written to the customer: their My loyalty page and the upgrade e-mail show it.",
+    )
     profile_ids = fields.One2many("retention.profile", "loyalty_tier_id", string="Customers")
     partner_count = fields.Integer("Customers Count", compute="_compute_partner_count")
 

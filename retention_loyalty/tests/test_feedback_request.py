@@ -53,6 +53,8 @@ class TestFeedbackRequestRoutes(HttpCase):
         self.assertEqual(self._answer(request, score="9").status_code, 200)
         [feedback] = self.customer.feedback_ids
         self.assertEqual((feedback.score, feedback.channel), (9, "email"))
+        self.assertFalse(feedback.user_id, "the customer answered: no rep logged it")
+        self.assertIs(feedback.effort_score, False, "no effort given: none stored")
         self.assertEqual(request.state, "answered")
         response = self._answer(request, score="10", effort="6", comment="Quick and kind")
         self.assertEqual(response.status_code, 200)

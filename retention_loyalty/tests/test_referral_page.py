@@ -274,6 +274,11 @@ class TestMyLoyaltyPortal(RetentionCase, HttpCase):
         self.assertNotIn("Quill", text, "first names only")
         self.assertIn("Fast delivery", text)
         self.assertNotIn("INTERNAL", text, "what a rep logged stays internal")
+        # The score the customer gave the rep is theirs too: no "no feedback yet".
+        self.assertRegex(text, r"<td[^>]*>3</td>\s*<td>Phone Call</td>")
+        self.assertNotIn("You have not given feedback yet", text)
+        # The tier's benefits are written to the customer, not to the rep.
+        self.assertIn("Welcome to our loyalty program", text)
         # Never the internal figures.
         for internal in ("Satisfaction", "Key Account", "Health", "q@ex.com"):
             self.assertNotIn(internal, text)
