@@ -68,6 +68,33 @@ def database():
     subprocess.run(["dropdb", "--if-exists", name], check=False)
 
 
+def collected_by_pytest(database):
+    """How many addon tests pytest-odoo finds (by file name, not by import)."""
+    result = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "retention_loyalty/tests",
+            f"--odoo-config={CONF}",
+            f"--odoo-database={database}",
+            "--odoo-log-level=warn",
+        ],
+        cwd=TOOLS.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    found = re.search(r"^(\d+) tests? collected", result.stdout, re.MULTILINE)
+    assert found, result.stdout[-2000:] + result.stderr[-2000:]
+    return int(found.group(1))
+
+
 def module_state(database):
     return sql(database, "SELECT state FROM ir_module_module WHERE name = 'retention_loyalty'")
 
@@ -117,7 +144,7 @@ def test_upgrade_runs_the_tests_and_keeps_data_and_edited_rules(database):
     odoo(database, script=EDITS)
     before = odoo(database, script=SNAPSHOT)
     # The addon's own tests, this time through odoo-bin's test runner.
-    odoo(
+    log = odoo(
         database,
         "-u",
         "retention_loyalty",
@@ -125,11 +152,18 @@ def test_upgrade_runs_the_tests_and_keeps_data_and_edited_rules(database):
         "--test-tags=/retention_loyalty",
         f"--http-port={free_port()}",
         "--stop-after-init",
+        # How many tests ran (Odoo logs it at INFO).
+        "--log-handler=odoo.service.server:INFO",
         # The complaint tour drags a card to Resolved without a resolution on
         # purpose: the refusal the rep sees is logged by odoo.http.
         expected_errors=REFUSED_DRAG,
+        capture_log=True,
     )
     assert module_state(database) == "installed"
+    # Odoo's runner (OCA's CI, odoo.sh) runs every test pytest-odoo finds: a
+    # test module missing from tests/__init__.py would run under one only.
+    ran = int(re.search(r"(\d+) post-tests in", log).group(1))
+    assert ran == collected_by_pytest(database), log[-2000:]
     assert sql(database, f"SELECT value FROM ir_config_parameter WHERE key = '{WINDOW}'") == "18"
     after = odoo(database, script=SNAPSHOT)
     assert after == before

@@ -15,10 +15,13 @@ from . import test_access_matrix
 from . import test_translations
 from . import test_cadence_platform
 from . import test_cadence_touches
+from . import test_cadence_joins
 from . import test_referral_page
 from . import test_retention_rate
 from . import test_purchase_channels
 from . import test_health
+from . import test_health_new_customer
+from . import test_no_answer
 from . import test_integrity
 from . import test_multi_company
 from . import test_profile_inputs

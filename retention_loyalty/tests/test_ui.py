@@ -99,6 +99,13 @@ class TestRetentionUi(HttpCase):
         self.assertEqual(customer.advocacy_stage, "promoter")
         self.assertTrue(customer.advocacy_stage_manual)
 
+    def test_the_demo_advocates_are_on_the_board(self):
+        wood_corner = self.env.ref("base.res_partner_1", raise_if_not_found=False)
+        if not self.env.ref("retention_loyalty.user_demo_rep", raise_if_not_found=False):
+            self.skipTest("the demo's advocates come with the demo data")
+        self.assertEqual(wood_corner.advocacy_stage, "advocate")
+        self.start_tour("/odoo", "retention_loyalty_demo_advocates_tour", login="admin")
+
 
 @tagged("post_install", "-at_install")
 class TestRetentionRepDay(HttpCase):
