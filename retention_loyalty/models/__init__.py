@@ -28,6 +28,7 @@ from . import retention_cadence_triggers
 from . import retention_cadence_health
 from . import retention_cadence_occurrences
 from . import retention_cadence_steps
+from . import retention_cadence_joins
 from . import retention_cadence_touches
 from . import retention_cadence_exits
 from . import retention_cadence_run
