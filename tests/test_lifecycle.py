@@ -161,7 +161,8 @@ def test_upgrade_runs_the_tests_and_keeps_data_and_edited_rules(database):
     )
     assert module_state(database) == "installed"
     # Odoo's runner (OCA's CI, odoo.sh) runs every test pytest-odoo finds: a
-    # test module missing from tests/__init__.py would run under one only.
+    # test module missing from tests/__init__.py would run under one only (and
+    # every class is post_install, so they all count here).
     ran = int(re.search(r"(\d+) post-tests in", log).group(1))
     assert ran == collected_by_pytest(database), log[-2000:]
     assert sql(database, f"SELECT value FROM ir_config_parameter WHERE key = '{WINDOW}'") == "18"

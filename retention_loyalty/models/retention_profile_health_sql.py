@@ -162,6 +162,17 @@ WITH targets AS (
             b.open_complaints, b.late_complaints, b.overdue_followups, b.last_touch,
             b.health_capped)
  RETURNING pr.id
+), last_rows AS (
+    -- Each customer's last history row before today, and today's (joined, not
+    -- looked up per customer: while the table's statistics still say it is
+    -- empty, a lookup is planned as a scan of the whole table per customer).
+    SELECT DISTINCT ON (l.partner_id, l.company_id) l.partner_id, l.company_id, l.score, l.band
+      FROM retention_health_history l
+     WHERE l.partner_id IN (SELECT id FROM targets) AND l.date < %(today)s
+  ORDER BY l.partner_id, l.company_id, l.date DESC
+), today_rows AS (
+    SELECT t.partner_id, t.company_id FROM retention_health_history t
+     WHERE t.partner_id IN (SELECT id FROM targets) AND t.date = %(today)s
 ), history AS (
     -- A row per customer and day at most, when the score moved by a point
     -- since the last row or the band changed.
@@ -172,19 +183,14 @@ WITH targets AS (
            last.score, last.band, %(uid)s, %(uid)s,
            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
       FROM banded b
- LEFT JOIN LATERAL (
-           SELECT l.score, l.band FROM retention_health_history l
-            WHERE l.partner_id = b.partner_id AND l.company_id = b.company_id
-              AND l.date < %(today)s
-         ORDER BY l.date DESC LIMIT 1) last ON true
+ LEFT JOIN last_rows last ON last.partner_id = b.partner_id AND last.company_id = b.company_id
+ LEFT JOIN today_rows tr ON tr.partner_id = b.partner_id AND tr.company_id = b.company_id
      WHERE b.id IN (SELECT id FROM changed) AND b.health_score IS NOT NULL
        AND (last.score IS NULL OR abs(last.score - b.health_score) >= 1
             OR last.band IS DISTINCT FROM b.health_band
             -- Today's row, once written, follows the score back too: the
             -- triggers read it.
-            OR EXISTS (SELECT 1 FROM retention_health_history t
-                        WHERE t.partner_id = b.partner_id AND t.company_id = b.company_id
-                          AND t.date = %(today)s))
+            OR tr.partner_id IS NOT NULL)
     ON CONFLICT (partner_id, company_id, date) DO UPDATE
        SET score = EXCLUDED.score, band = EXCLUDED.band, write_date = EXCLUDED.write_date
 )

@@ -322,6 +322,7 @@ class TestMyLoyaltyPortal(RetentionCase, HttpCase):
         )
 
 
+@tagged("post_install", "-at_install")
 class TestPortalProgressArithmetic(RetentionCase):
     def test_a_tier_without_a_threshold_or_a_negative_tenure_never_divides_by_zero(self):
         from ..models.retention_profile_portal import _percent  # noqa: PLC0415
