@@ -1,25 +1,39 @@
+from urllib.parse import urlencode
+
 from werkzeug.exceptions import NotFound
 
-from odoo import http, tools
+from odoo import http
 from odoo.http import request
 
-from ..models.retention_cadence_touches import UNSUBSCRIBE_SCOPE
+
+class OutOfDate(Exception):
+    """A link of before links named their address: it could unsubscribe an
+    address the partner took since, so it only says so."""
 
 
 class RetentionUnsubscribeController(http.Controller):
-    """One-click unsubscribe from cadence e-mails (RFC 8058): the e-mail's
+    """One-click unsubscribe from customer e-mails (RFC 8058): the e-mail's
     List-Unsubscribe header POSTs here without a session; the footer link
-    shows a page with one button. The signed link names the partner: a forged
-    or altered one gets 404. Opting out puts the address in mail.blacklist,
-    which every rule and feedback request respects."""
+    shows a page with one button. The signed link names the partner and the
+    address it was sent to, and unsubscribes that address: a forged or
+    altered one gets 404, one of before links named their address 410.
+    Opting out puts the address in mail.blacklist, which every rule and
+    feedback request respects."""
 
-    def _partner(self, partner_id, token):
-        partner = request.env["res.partner"].sudo().browse(partner_id).exists()
-        expected = tools.hmac(request.env(su=True), UNSUBSCRIBE_SCOPE, partner_id)
-        if not partner or not tools.consteq(expected, token or ""):
+    def _partner(self, partner_id, token, email):
+        links = request.env["retention.unsubscribe"]
+        partner = links._check(partner_id, email, token)
+        if not partner:
+            if links._is_unsigned_address_link(partner_id, token):
+                raise OutOfDate()
             raise NotFound()
         request.update_context(lang=partner.lang or request.env.lang)
         return partner
+
+    def _out_of_date(self):
+        return request.render(
+            "retention_loyalty.unsubscribe_page", {"partner": None, "out_of_date": True}, status=410
+        )
 
     @http.route(
         "/retention/unsubscribe/<int:partner_id>/<string:token>",
@@ -27,11 +41,21 @@ class RetentionUnsubscribeController(http.Controller):
         auth="public",
         methods=["GET"],
     )
-    def unsubscribe_page(self, partner_id, token, **kwargs):
-        partner = self._partner(partner_id, token)
+    def unsubscribe_page(self, partner_id, token, email=None, **kwargs):
+        try:
+            partner = self._partner(partner_id, token, email)
+        except OutOfDate:
+            return self._out_of_date()
+        done = bool(request.env["mail.blacklist"].sudo()._search([("email", "=", email)], limit=1))
         return request.render(
             "retention_loyalty.unsubscribe_page",
-            {"partner": partner, "token": token, "done": partner.is_blacklisted},
+            {
+                "partner": partner,
+                "email": email,
+                "done": done,
+                "action": f"/retention/unsubscribe/{partner.id}/{token}?"
+                + urlencode({"email": email}),
+            },
         )
 
     # No CSRF token: mail clients post the one-click request themselves; the
@@ -43,13 +67,16 @@ class RetentionUnsubscribeController(http.Controller):
         methods=["POST"],
         csrf=False,
     )
-    def unsubscribe(self, partner_id, token, **kwargs):
-        partner = self._partner(partner_id, token)
-        if partner.email_normalized:
-            request.env["mail.blacklist"].sudo()._add(
-                partner.email_normalized,
-                message=request.env._("Unsubscribed from follow-up e-mails (one-click link)."),
-            )
+    def unsubscribe(self, partner_id, token, email=None, **kwargs):
+        try:
+            partner = self._partner(partner_id, token, email)
+        except OutOfDate:
+            return self._out_of_date()
+        # The address the e-mail went to, whatever the partner's is today.
+        request.env["mail.blacklist"].sudo()._add(
+            email, message=request.env._("Unsubscribed from follow-up e-mails (one-click link).")
+        )
         return request.render(
-            "retention_loyalty.unsubscribe_page", {"partner": partner, "token": token, "done": True}
+            "retention_loyalty.unsubscribe_page",
+            {"partner": partner, "email": email, "done": True},
         )

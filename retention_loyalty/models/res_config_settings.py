@@ -92,6 +92,29 @@ class ResConfigSettings(models.TransientModel):
         help="Cadence e-mails and texts a customer gets at most in 7 days, across rules "
         "and companies (the person is the same); the next one waits.",
     )
+    retention_reply_warning = fields.Char(
+        compute="_compute_retention_reply_warning",
+        help="Rules whose customers' replies cannot come back to Odoo.",
+    )
+
+    @api.depends("company_id")
+    def _compute_retention_reply_warning(self):
+        for settings in self:
+            rules = (
+                self.env["retention.cadence"]
+                .with_company(settings.company_id)
+                .search([("exit_on_reply", "=", True)])
+                .filtered("reply_warning")
+            )
+            settings.retention_reply_warning = (
+                self.env._(
+                    "Replies to %(rules)s cannot stop them: %(why)s",
+                    rules=", ".join(rules.mapped("display_name")),
+                    why=rules[0].reply_warning,
+                )
+                if rules
+                else False
+            )
 
     retention_referral_ip_hour_limit = fields.Integer(
         string="Referrals per IP Address and Hour",

@@ -3,7 +3,7 @@ complaint, a meeting booked or a chosen activity done stop the rest of a
 sequence. Checked in SQL when occurrences are created, and again before a
 held-back message goes out."""
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
 
@@ -15,6 +15,10 @@ class RetentionCadence(models.Model):
         default=True,
         help="A reply by e-mail to one of the sequence's messages (or on its document) stops "
         "its next e-mails and texts.",
+    )
+    reply_warning = fields.Char(
+        compute="_compute_reply_warning",
+        help="Why the customers' replies cannot come back to Odoo, if they cannot.",
     )
     exit_on_feedback = fields.Boolean(
         "Stop When the Customer Gives Feedback",
@@ -39,6 +43,24 @@ class RetentionCadence(models.Model):
         help="An activity of this type marked done on the record (e.g. the onboarding call) "
         "stops the sequence's next e-mails and texts.",
     )
+
+    @api.depends("exit_on_reply", "company_id", "template_ids.retention_action")
+    @api.depends_context("lang", "company")
+    def _compute_reply_warning(self):
+        for cadence in self:
+            company = cadence.company_id or self.env.company
+            emails = "email_customer" in cadence.template_ids.mapped("retention_action")
+            cadence.reply_warning = (
+                self.env._(
+                    "%(company)s has no alias domain: replies go to %(address)s and stop the "
+                    "sequence only if Odoo fetches that mailbox (Settings → Technical → Incoming "
+                    "Mail Servers). Set an alias domain in Settings → General Settings → Discuss.",
+                    company=company.name,
+                    address=company.email or self.env._("the company's address"),
+                )
+                if emails and cadence.exit_on_reply and not company.alias_domain_id
+                else False
+            )
 
     def _exit_sql(self):
         """LATERAL subquery (kind, day) of the first exit event of a source's

@@ -14,10 +14,8 @@ from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
 
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL, format_date
-
-UNSUBSCRIBE_SCOPE = "retention-unsubscribe"
 
 
 class RetentionCadence(models.Model):
@@ -190,10 +188,6 @@ class RetentionCadence(models.Model):
 
     # -- step kind: e-mail the customer -------------------------------------------
 
-    def _unsubscribe_url(self, partner):
-        token = tools.hmac(self.env(su=True), UNSUBSCRIBE_SCOPE, partner.id)
-        return f"{partner.get_base_url()}/retention/unsubscribe/{partner.id}/{token}"
-
     def _step_email_customer(self, followups):
         """One e-mail per follow-up from the step's template, rendered in one
         batch per language, sent from the customer's salesperson, threaded on
@@ -219,21 +213,15 @@ class RetentionCadence(models.Model):
                 ._notify_get_reply_to(default=self.env.company.email_formatted)
             )
             mails = []
+            unsubscribe = self.env["retention.unsubscribe"]
             for followup in group:
                 values = rendered[targets[followup.id]]
                 recipient = self._recipient(followup, sources)
                 sender = followup.partner_id.user_id or self.fallback_user_id
-                url = self._unsubscribe_url(recipient)
-                env = self.with_context(lang=values.get("lang") or recipient.lang).env
-                footer = Markup(
-                    '<p style="font-size: 12px; color: #888;">%s <a href="%s">%s</a></p>'
-                ) % (
-                    env._(
-                        "You receive these messages as a customer of %s.", followup.company_id.name
-                    ),
-                    url,
-                    env._("Unsubscribe"),
-                )
+                url = unsubscribe._url(recipient)
+                footer = unsubscribe.with_context(
+                    lang=values.get("lang") or recipient.lang
+                )._footer(followup.company_id, url)
                 mails.append(
                     {
                         "subject": values.get("subject"),
@@ -250,17 +238,36 @@ class RetentionCadence(models.Model):
                         "res_id": targets[followup.id],
                         "message_type": "comment",
                         "subtype_id": comment,
-                        "headers": repr(
-                            {
-                                "List-Unsubscribe": f"<{url}>",
-                                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                            }
-                        ),
+                        "headers": repr(unsubscribe._headers(url)),
+                        # The outgoing mail goes once sent; its message stays on
+                        # the document (Odoo deletes the message of a mail that
+                        # is no notification): the customer's reply, which
+                        # answers that message, finds its thread.
                         "auto_delete": True,
+                        "is_notification": True,
                     }
                 )
             created = self.env["mail.mail"].sudo().create(mails)
+            self._notify_recipients(created)
             self._mark_sent(group, messages=created.mail_message_id.ids)
+
+    def _notify_recipients(self, mails):
+        """The e-mail notifications of these mails, as message_post makes them:
+        the chatter shows each e-mail's delivery (sent, bounced)."""
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "mail_message_id": mail.mail_message_id.id,
+                    "mail_mail_id": mail.id,
+                    "res_partner_id": partner.id,
+                    "notification_type": "email",
+                    "notification_status": "ready",
+                    "is_read": True,
+                }
+                for mail in mails
+                for partner in mail.recipient_ids
+            ]
+        )
 
     # -- step kind: text the customer ---------------------------------------------
 

@@ -256,10 +256,12 @@ class RetentionFeedbackRequest(models.Model):
         only in the e-mail sent, never in a message employees can read."""
         mails = []
         render = self.env["ir.qweb"].sudo()
+        unsubscribe = self.env["retention.unsubscribe"]
         for feedback_request in self.sudo():
             partner, company = feedback_request.partner_id, feedback_request.company_id
             sender = feedback_request.user_id
             lang_render = render.with_context(lang=partner.lang or self.env.lang)
+            url = unsubscribe._url(partner)
             body = lang_render._render(
                 "retention_loyalty.feedback_request_email",
                 {
@@ -275,12 +277,14 @@ class RetentionFeedbackRequest(models.Model):
                     "subject": lang_render.env._(
                         "%(company)s: how likely are you to recommend us?", company=company.name
                     ),
-                    "body_html": body,
+                    # Like every e-mail to a customer: the one-click unsubscribe.
+                    "body_html": body + unsubscribe.with_env(lang_render.env)._footer(company, url),
                     "body": lang_render.env._("Feedback request e-mailed."),
                     "email_from": sender.email_formatted or company.email_formatted,
                     "recipient_ids": [fields.Command.link(partner.id)],
                     "model": self._name,
                     "res_id": feedback_request.id,
+                    "headers": repr(unsubscribe._headers(url)),
                     "auto_delete": True,
                     "message_type": "email_outgoing",
                 }

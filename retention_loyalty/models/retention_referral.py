@@ -148,6 +148,7 @@ class RetentionReferral(models.Model):
                 lead=lead.name,
             ),
             subtype_xmlid="mail.mt_note",
+            **referral._sender(),
         )
         referral._thank_referrer()
         return referral.with_env(self.env)
@@ -169,7 +170,20 @@ class RetentionReferral(models.Model):
             partner_ids=referrer.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            **self._sender(),
         )
+
+    def _sender(self):
+        """Who writes from the public pages: the referral's salesperson, else
+        the company (never the public user, who has no address)."""
+        self.ensure_one()
+        user = self.sudo().user_id
+        company = self.sudo().company_id
+        author = user.partner_id if user and user.email else company.partner_id
+        return {
+            "author_id": author.id,
+            "email_from": author.email_formatted or company.email_formatted,
+        }
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -5,10 +5,11 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command, fields, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 
+from .smtp_sink import SmtpSink
 from .test_cadence import DETRACTOR, CadenceCase
 
 COUNTDOWN = "retention_loyalty.cadence_countdown_emails"
@@ -95,6 +96,59 @@ class TestCustomerTouches(CadenceCase):
         stopped = self._followups(rule)[1]
         self.assertEqual(stopped.state, "stopped")
         self.assertIn("replied", stopped.reason)
+
+    def _reply(self, customer, message_id):
+        """The customer's mail client answering the e-mail, as raw MIME."""
+        return self.env["mail.thread"].message_process(
+            False,
+            f"From: {customer.name} <{customer.email}>\r\n"
+            "To: sales@example.com\r\n"
+            "Subject: Re: your checklist\r\n"
+            f"Message-Id: <reply-{customer.id}@example.com>\r\n"
+            f"In-Reply-To: {message_id}\r\n"
+            f"References: {message_id}\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+            "All set, thank you!\r\n",
+        )
+
+    def test_a_reply_to_the_sent_e_mail_finds_its_order_and_stops_the_rest(self):
+        rule = self._on(COUNTDOWN)
+        domain = self.env["mail.alias.domain"].create({"name": "shop.example.com"})
+        with SmtpSink() as sink:
+            sink.mail_server(self.env)
+            for alias_domain in (domain, False):
+                with self.subTest(alias_domain=bool(alias_domain)):
+                    self.env.company.alias_domain_id = alias_domain
+                    customer, order = self._booking("Aliased" if alias_domain else "Unaliased")
+                    with freeze_time("2030-03-11 10:00:00"):
+                        self._run()
+                        sent = self._followups(rule).filtered(lambda f, o=order: f.res_id == o.id)
+                        # The mail queue sends it through SMTP, then deletes the outgoing mail.
+                        self.env["mail.mail"].sudo().process_email_queue()
+                        self.assertFalse(self._mails(order).exists())
+                    [email] = [e for e in sink.emails() if customer.email_normalized in e["To"]]
+                    self.assertIn("List-Unsubscribe", email)
+                    message = sent.mail_message_id
+                    self.assertTrue(message.exists(), "the ledger keeps the e-mail it sent")
+                    self.assertIn(message, order.message_ids, "the order's chatter shows it")
+                    self.assertEqual(message.notification_ids.notification_status, "sent")
+                    with freeze_time("2030-03-12 10:00:00"):
+                        # The customer's mail client answers what it received.
+                        self._reply(customer, email["Message-Id"])
+                    self.assertIn("All set", order.message_ids[0].body)
+                    with freeze_time("2030-03-18 10:00:00"):
+                        self._run()
+                    stopped = self._followups(rule).filtered(lambda f, o=order: f.res_id == o.id)[1]
+                    self.assertEqual(stopped.state, "stopped")
+                    self.assertIn("replied", stopped.reason)
+        # Without an alias domain, the rule says where replies go.
+        rule.invalidate_recordset(["reply_warning"])
+        self.assertIn("has no alias domain", rule.reply_warning)
+        settings = self.env["res.config.settings"].create({})
+        self.assertIn(rule.display_name, settings.retention_reply_warning)
+        self.env.company.alias_domain_id = domain
+        rule.invalidate_recordset(["reply_warning"])
+        self.assertFalse(rule.reply_warning)
 
     def test_a_meeting_booked_or_a_chosen_activity_done_stops_the_rest(self):
         rule = self._on(COUNTDOWN)
@@ -195,17 +249,48 @@ class TestUnsubscribe(HttpCase):
         customer = self.env["res.partner"].create(
             {"name": "Leaving", "email": "leaving@example.com"}
         )
-        url = self.env["retention.cadence"]._unsubscribe_url(customer)
+        url = self.env["retention.unsubscribe"]._url(customer)
         path = url[url.index("/retention/") :]
         page = self.url_open(path)
         self.assertEqual(page.status_code, 200)
         self.assertIn("Unsubscribe", page.text)
-        self.assertEqual(self.url_open(path[:-3] + "xyz").status_code, 404)
+        token = path.split("/")[4].split("?")[0]
+        self.assertEqual(self.url_open(path.replace(token, "x" + token[1:])).status_code, 404)
+        self.assertEqual(
+            self.url_open(path.replace("leaving%40", "other%40")).status_code,
+            404,
+            "the address is signed too",
+        )
         # What a mail client posts for List-Unsubscribe-Post (RFC 8058).
         done = self.url_open(path, data={"List-Unsubscribe": "One-Click"})
         self.assertEqual(done.status_code, 200)
         self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "leaving@example.com")]))
         self.assertTrue(customer.is_blacklisted)
+
+    def test_an_old_link_unsubscribes_the_address_it_was_sent_to_only(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Mover", "email": "mover-old@example.com"}
+        )
+        url = self.env["retention.unsubscribe"]._url(customer)
+        customer.email = "someone-else@example.com"  # a portal user changes their address
+        path = url[url.index("/retention/") :]
+        self.assertIn("mover-old@example.com", self.url_open(path).text)
+        self.url_open(path, data={"List-Unsubscribe": "One-Click"})
+        blacklisted = self.env["mail.blacklist"].search([]).mapped("email")
+        self.assertIn("mover-old@example.com", blacklisted)
+        self.assertNotIn("someone-else@example.com", blacklisted)
+        self.assertFalse(customer.is_blacklisted)
+
+    def test_a_link_of_before_addresses_were_signed_says_it_is_out_of_date(self):
+        customer = self.env["res.partner"].create({"name": "Old link", "email": "old@example.com"})
+        legacy = tools.hmac(self.env(su=True), "retention-unsubscribe", customer.id)
+        path = f"/retention/unsubscribe/{customer.id}/{legacy}"
+        page = self.url_open(path)
+        self.assertEqual(page.status_code, 410)
+        self.assertIn("out of date", page.text)
+        posted = self.url_open(path, data={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(posted.status_code, 410)
+        self.assertFalse(customer.is_blacklisted, "it might not be their address any more")
 
 
 @tagged("post_install", "-at_install")

@@ -46,6 +46,9 @@ class TestFeedbackRequestRoutes(HttpCase):
             [("model", "=", request._name), ("res_id", "=", request.id)]
         )
         self.assertIn(f"{self._url(request)}?score=10", mail.body_html, "0-10 one-click links")
+        # Like every e-mail to a customer: the one-click unsubscribe (RFC 8058).
+        self.assertIn("List-Unsubscribe-Post", mail.headers)
+        self.assertIn("/retention/unsubscribe/", mail.body_html)
         page = self.url_open(self._url(request, "?score=9"))
         self.assertEqual(page.status_code, 200)
         self.assertIn("Thank you, Link Customer", page.text)

@@ -105,6 +105,12 @@ class TestReferralPage(RetentionCase, HttpCase):
         to_referrer = thanks.filtered(lambda mail: self.shared in mail.recipient_ids)
         self.assertEqual(len(to_referrer), 1)
         self.assertIn("Thank you for recommending Shop B to Fiona", to_referrer.body_html)
+        # Written by a person with an address, not by the public user of the page.
+        public = self.env.ref("base.public_partner")
+        self.assertEqual(to_referrer.author_id, self.rep.partner_id)
+        self.assertEqual(to_referrer.email_from, self.rep.email_formatted)
+        note = self.shared.message_ids.filtered(lambda m: "Fiona Friend was referred" in m.body)
+        self.assertNotEqual(note.author_id, public)
 
     def test_forged_code_is_404(self):
         csrf = CSRF.search(self._page(self.profile_b.referral_code).text).group(1)
