@@ -11,8 +11,10 @@ def uninstall_hook(env):
     uninstall deletes, would otherwise block it), and the cadence rules take
     their activity plans with them."""
     env["retention.cadence"].with_context(active_test=False).search([]).unlink()
-    # The one index the addon adds to a table of Odoo's (retention_purchase.py).
+    # The one index the addon adds to a table of Odoo's (retention_purchase.py),
+    # and the referral page's lock table (retention_referral_limits.py).
     env.cr.execute("DROP INDEX IF EXISTS retention_account_move_customer_index")
+    env.cr.execute("DROP TABLE IF EXISTS retention_referral_gate")
     ours = env["ir.model.data"].search(
         [("module", "=", "retention_loyalty"), ("model", "=", "mail.activity.type")]
     )

@@ -3,6 +3,7 @@ from odoo.http import request
 from odoo.tools import email_normalize
 
 from ..models.retention_referral import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from ..models.retention_referral_limits import TooManyReferrals
 
 CODE_MAX_LENGTH = 64
 
@@ -68,14 +69,6 @@ class RetentionReferralController(http.Controller):
             return self._unknown()
         ip_address = request.httprequest.remote_addr or ""
         Referral = request.env["retention.referral"]
-        limit = Referral._ip_hour_limit()
-        if Referral._count_recent_from(ip_address, hours=1) >= limit:
-            return self._message(
-                request.env._("Too many referrals"),
-                request.env._("Please try again in an hour. Thank you for your patience."),
-                429,
-                profile,
-            )
         name, email = (name or "").strip(), (email or "").strip()
         if (
             not name
@@ -92,7 +85,12 @@ class RetentionReferralController(http.Controller):
                 email=email[:MAX_EMAIL_LENGTH],
                 error=request.env._("Please give your name and a valid e-mail address."),
             )
-        referral = Referral.sudo()._create_from_page(profile, name, email, ip_address)
+        try:
+            # The limit is checked with the insert, under the gate: see
+            # retention_referral_limits.py.
+            referral = Referral.sudo()._submit_from_page(profile, name, email, ip_address)
+        except TooManyReferrals as refusal:
+            return self._message(request.env._("Too many referrals"), str(refusal), 429, profile)
         return self._page(
             "retention_loyalty.referral_page_thanks",
             profile,

@@ -44,4 +44,5 @@ from . import retention_complaint
 from . import retention_feedback_request
 from . import digest_digest
 from . import retention_referral
+from . import retention_referral_limits
 from . import retention_profile_portal

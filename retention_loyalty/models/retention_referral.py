@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
 
+from .retention_identity import email_key
+
 REFERRAL_STATES = [
     ("invited", "Invited"),
     ("bought", "Bought"),
@@ -41,6 +43,8 @@ class RetentionReferral(models.Model):
     friend_name = fields.Char("Friend", required=True)
     email = fields.Char("Friend's E-mail")
     email_normalized = fields.Char(compute="_compute_email_normalized", store=True, index=True)
+    # The mailbox (no +tag, provider dots): what "the same friend" compares.
+    email_identity = fields.Char(compute="_compute_email_normalized", store=True, index=True)
     ip_address = fields.Char("IP Address", groups="retention_loyalty.group_retention_manager")
     lead_id = fields.Many2one("crm.lead", "Lead", ondelete="set null", index="btree_not_null")
     referee_id = fields.Many2one(
@@ -70,6 +74,7 @@ class RetentionReferral(models.Model):
     def _compute_email_normalized(self):
         for referral in self:
             referral.email_normalized = email_normalize(referral.email or "") or False
+            referral.email_identity = email_key(referral.email)
 
     @api.depends("lead_id.partner_id")
     def _compute_referee_id(self):
@@ -216,13 +221,13 @@ class RetentionReferral(models.Model):
     def _mark_duplicates(self):
         """First referrer wins: a friend already referred in the company (same
         e-mail, or already somebody's referral) by another customer."""
-        with_email = self.filtered("email_normalized")
+        with_email = self.filtered("email_identity")
         if not with_email:
             return
         others = self.search(
             [
                 ("company_id", "in", with_email.company_id.ids),
-                ("email_normalized", "in", with_email.mapped("email_normalized")),
+                ("email_identity", "in", with_email.mapped("email_identity")),
                 ("state", "!=", "duplicate"),
             ]
         )
@@ -230,7 +235,7 @@ class RetentionReferral(models.Model):
             lambda referral: any(
                 other != referral
                 and other.company_id == referral.company_id
-                and other.email_normalized == referral.email_normalized
+                and other.email_identity == referral.email_identity
                 and (other.date, other.id) < (referral.date, referral.id)
                 for other in others
             )
@@ -258,26 +263,24 @@ class RetentionReferral(models.Model):
         if not documents:
             return {}
         commercials = documents.partner_id.commercial_partner_id
-        emails = {
-            email_normalize(email) for email in documents.partner_id.mapped("email") if email
-        } - {False}
+        emails = {email_key(email) for email in documents.partner_id.mapped("email")} - {False}
         domain = [
             ("state", "=", "invited"),
             ("company_id", "in", documents.company_id.ids),
             "|",
             ("referee_id", "in", commercials.ids),
-            ("email_normalized", "in", list(emails)),
+            ("email_identity", "in", list(emails)),
         ]
         referrals = self.sudo().search(domain, order="date, id")
         bought = {}
         for document in documents.sorted("id"):
             customer = document.partner_id.commercial_partner_id
-            email = email_normalize(document.partner_id.email or "")
+            email = email_key(document.partner_id.email)
             for referral in referrals:
                 if referral in bought or referral.company_id != document.company_id:
                     continue
                 if referral.referee_id == customer or (
-                    not referral.referee_id and email and referral.email_normalized == email
+                    not referral.referee_id and email and referral.email_identity == email
                 ):
                     bought[referral] = document
                     break

@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import email_normalize
+from odoo.addons.retention_loyalty.models.retention_identity import email_key, partner_address_key
 
 from .res_config_settings import REWARD_SETTINGS
 
@@ -23,13 +23,6 @@ PHONE_DIGITS = 8
 def _phone_key(number):
     digits = re.sub(r"\D", "", number or "")
     return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS else None
-
-
-def _address_key(partner):
-    if not partner.street:
-        return None
-    parts = (partner.street, partner.street2, partner.zip, partner.city)
-    return tuple(re.sub(r"\W", "", (part or "").lower()) for part in parts)
 
 
 class RetentionReferral(models.Model):
@@ -96,11 +89,10 @@ class RetentionReferral(models.Model):
         since = fields.Datetime.now() - timedelta(days=1)
         for referral in self:
             own_emails = {
-                email_normalize(email)
+                email_key(email)
                 for email in (referral.referrer_id | referral.referrer_id.child_ids).mapped("email")
-                if email
-            }
-            if referral.email_normalized and referral.email_normalized in own_emails:
+            } - {False}
+            if referral.email_identity and referral.email_identity in own_emails:
                 referral._refuse(self.env._("The friend's e-mail is the referrer's own."))
             elif referral.state == "duplicate":
                 referral._refuse(self.env._("Another customer referred this friend first."))
@@ -108,7 +100,7 @@ class RetentionReferral(models.Model):
                 friends = self.sudo().search(
                     [("ip_address", "=", referral.sudo().ip_address), ("date", ">=", since)]
                 )
-                if len(set(friends.mapped("email_normalized"))) > limit:
+                if len(set(friends.mapped("email_identity"))) > limit:
                     referral._refuse(
                         self.env._(
                             "More than %(limit)s friends referred from one IP address in a "
@@ -227,7 +219,7 @@ class RetentionReferral(models.Model):
 
     def _fraud_email(self, order, referrer, ours, theirs):
         def emails(partners):
-            return {email_normalize(p.email) for p in partners if p.email} - {False}
+            return {email_key(p.email) for p in partners} - {False}
 
         if emails(ours) & emails(theirs):
             return self.env._("The friend shares the referrer's e-mail address.")
@@ -243,7 +235,7 @@ class RetentionReferral(models.Model):
 
     def _fraud_address(self, order, referrer, ours, theirs):
         def addresses(partners):
-            return {_address_key(p) for p in partners} - {None}
+            return {partner_address_key(p) for p in partners} - {None}
 
         if addresses(ours) & addresses(theirs):
             return self.env._("The friend shares the referrer's address.")

@@ -6,6 +6,7 @@ reason a rep reads."""
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.addons.retention_loyalty.models.retention_identity import address_key, email_key
 from odoo.addons.retention_loyalty.tests.common import RetentionCase
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -273,6 +274,50 @@ class TestReferralRewards(RetentionCase):
         self._order(self._friend())
         self.assertEqual(first.reward_state, "pending")
         self.assertEqual(late.reward_state, "refused")
+
+    # Self-referral through the forms of one address: a +tag, capitals,
+    # provider dots, "St." for "Street" reach the same mailbox or door.
+
+    def test_keys_see_through_the_forms_of_an_address(self):
+        self.assertEqual(email_key("Rita+promo@Referrer.example"), "rita@referrer.example")
+        self.assertEqual(email_key("r.i.t.a+x@googlemail.com"), "rita@gmail.com")
+        self.assertNotEqual(email_key("r.ita@example.com"), email_key("rita@example.com"))
+        self.assertFalse(email_key("not an address"))
+        self.assertEqual(
+            address_key("1 Main St.", None, "1000", "Springfield"),
+            address_key("1 main street", "", "1000", "SPRINGFIELD"),
+        )
+
+    def test_the_referrers_own_address_with_a_tag_is_no_friend(self):
+        for email in ("rita+promo@referrer.example", "RITA+x@REFERRER.example"):
+            with self.subTest(email=email):
+                referral = self._refer("Rita Again", email, ip=f"10.3.3.{len(email)}")
+                self.assertEqual(referral.reward_state, "refused")
+                self.assertIn("referrer's own", referral.reward_reason)
+                self.assertFalse(referral.welcome_card_id)
+
+    def test_a_colleagues_tagged_address_is_no_friend(self):
+        referral = self._refer("Boss", "boss+deal@referrer.example")
+        self.assertEqual(referral.reward_state, "refused")
+
+    def test_a_tagged_friend_is_the_same_friend_for_the_first_referrer(self):
+        other = self._customer("Second Referrer")
+        other_profile = self.env["retention.profile"]._profiles_of(other, self.company)
+        self._refer()
+        late = self._refer(email="FRED+again@friend.example", profile=other_profile, ip="10.4.4.4")
+        self.assertEqual(late.state, "duplicate")
+
+    def test_the_order_of_a_tagged_referrer_address_earns_nothing(self):
+        referral = self._refer()
+        friend = self._friend()
+        self.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": friend.id, "email": "Rita+shop@referrer.example"}
+        )
+        self._refused_at_order(friend, "e-mail address", referral)
+
+    def test_an_abbreviated_street_is_the_same_door(self):
+        friend = self._friend(street="1 Main St.", zip="1000", city="Springfield")
+        self._refused_at_order(friend, "address")
 
     def test_nobody_writes_a_reward_by_hand(self):
         referral = self._refer()
