@@ -197,10 +197,17 @@ class RetentionReferral(models.Model):
         return referrals
 
     def _outcome_fields(self):
-        """What the referral's life writes (the friend's purchase, the reward):
+        """What the referral page and the referral's life write (who referred
+        whom, when, in which company; the friend's purchase, the reward):
         nobody sets it by hand, whatever the path (form, import, RPC)."""
         return {
             "referrer_id",
+            "friend_name",
+            "email",
+            "date",
+            "company_id",
+            "ip_address",
+            "lead_id",
             "state",
             "sale_order_id",
             "purchase_ref",
@@ -210,10 +217,15 @@ class RetentionReferral(models.Model):
         }
 
     def write(self, vals):
-        if not self.env.su and self._outcome_fields() & vals.keys():
+        locked = self._outcome_fields() & vals.keys()
+        if not self.env.su and locked:
             raise AccessError(
                 self.env._(
-                    "A referral's outcome follows the friend's orders: it is not set by hand."
+                    "%(fields)s of a referral come from the referral page and the friend's "
+                    "orders: nobody sets them by hand.",
+                    fields=", ".join(
+                        sorted(self._fields[name]._description_string(self.env) for name in locked)
+                    ),
                 )
             )
         return super().write(vals)

@@ -3,6 +3,8 @@ page (lead, UTM source, salesperson, chatter; 404 / 400 / 429), first referrer
 wins, the friend's first order, the funnel report, and the customer's own
 My loyalty portal page, in two companies with two currencies."""
 
+import json
+
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -216,6 +218,45 @@ class TestReferralPage(RetentionCase, HttpCase):
         referral.lead_id._handle_partner_assignment(create_missing=True)
         self.assertEqual(referral.referee_id, referral.lead_id.partner_id.commercial_partner_id)
         self.assertEqual(referral.referee_id.referred_by_id, self.shared)
+
+    def test_a_rep_cannot_move_a_referrals_credit_over_json_rpc(self):
+        referral = self.env["retention.referral"]._create_from_page(
+            self.profile_b, "Moe", "moe@ex.com", "1.1.1.1"
+        )
+        self.authenticate("ref_rep", "ref_rep")
+        other = self.env["res.company"].create({"name": "Shop C"})
+        for values in (
+            {"email": "someone.else@ex.com"},
+            {"date": "2020-01-01 00:00:00"},
+            {"company_id": other.id},
+            {"friend_name": "Another Friend"},
+        ):
+            with self.subTest(values=values):
+                response = self.url_open(
+                    "/web/dataset/call_kw/retention.referral/write",
+                    data=json.dumps(
+                        {
+                            "jsonrpc": "2.0",
+                            "method": "call",
+                            "params": {
+                                "model": "retention.referral",
+                                "method": "write",
+                                "args": [[referral.id], values],
+                                "kwargs": {},
+                            },
+                        }
+                    ),
+                    headers={"Content-Type": "application/json"},
+                ).json()
+                self.assertEqual(response["error"]["data"]["name"], "odoo.exceptions.AccessError")
+                self.assertIn("nobody sets them by hand", response["error"]["data"]["message"])
+        referral.invalidate_recordset()
+        self.assertEqual(
+            (referral.email, referral.company_id, referral.friend_name),
+            ("moe@ex.com", self.company_b, "Moe"),
+        )
+        # What the form lets a rep change still works.
+        referral.with_user(self.rep).user_id = self.rep
 
     def test_a_rep_reads_referrals_of_their_companies_only(self):
         Referral = self.env["retention.referral"]
