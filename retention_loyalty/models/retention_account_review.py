@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, html2plaintext, is_html_empty
 
+from .retention_feedback import check_future_date
 from .retention_profile import OPPORTUNITY_LEVELS
 
 
@@ -67,6 +68,11 @@ class RetentionAccountReview(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
+
+    @api.constrains("date")
+    def _check_date(self):
+        for review in self:
+            check_future_date(self.env, review.date, self.env._("The review date"))
 
     @api.depends("partner_id", "date", "user_id")
     def _compute_name(self):

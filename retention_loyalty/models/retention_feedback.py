@@ -26,6 +26,28 @@ def check_effort_score(env, score):
 OLDEST_DATE = date(1900, 1, 1)
 
 
+# Dates of the future a user may set (a departure, a planned review).
+LATEST_YEARS_AHEAD = 50
+
+
+def check_future_date(env, value, label):
+    """A date a user plans: from 1900 to 50 years ahead (a typo such as
+    9998-12-31 would make the dates computed from it overflow every list)."""
+    if not value:
+        return
+    day = value.date() if isinstance(value, datetime) else value
+    latest = date.today().replace(year=date.today().year + LATEST_YEARS_AHEAD)
+    if not OLDEST_DATE <= day <= latest:
+        raise ValidationError(
+            env._(
+                "%(label)s must be between 1900 and %(latest)s (got %(value)s).",
+                label=label,
+                latest=latest.year,
+                value=fields.Date.to_string(day),
+            )
+        )
+
+
 def check_past_date(env, value, label):
     """A feedback or complaint date lies in the past, and not before 1900."""
     if not value:

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import create_index, create_unique_index
 
 from .blank_fields import BlankFloat
-from .retention_feedback import NPS_CATEGORIES
+from .retention_feedback import NPS_CATEGORIES, check_past_date
 
 ADVOCACY_STAGES = [
     ("new", "New"),
@@ -202,6 +202,11 @@ class RetentionProfile(models.Model):
         default=lambda self: new_referral_code(),
         help="The customer's personal code on the public referral page of this company.",
     )
+
+    @api.constrains("last_review_date")
+    def _check_last_review_date(self):
+        for profile in self:
+            check_past_date(self.env, profile.last_review_date, self.env._("The last review"))
 
     _sql_constraints = [
         (

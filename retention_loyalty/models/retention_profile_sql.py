@@ -96,10 +96,12 @@ WITH targets AS (
            CASE WHEN o.lifetime_count > 1 THEN
                round((o.last_date - o.first_date)::numeric / (o.lifetime_count - 1))::int
            END AS order_interval_days,
-           (COALESCE(old.last_review_date, o.first_date) + make_interval(months =>
+           -- Clamped: a date past year 9999 breaks every list that shows it.
+           LEAST((COALESCE(old.last_review_date, o.first_date) + make_interval(months =>
                CASE old.opportunity_level WHEN 'high' THEN %(review_high)s
                                           WHEN 'low' THEN %(review_low)s
-                                          ELSE %(review_medium)s END))::date AS next_review_date,
+                                          ELSE %(review_medium)s END))::date,
+                 DATE '9999-12-31') AS next_review_date,
            CASE WHEN old.loyalty_tier_locked THEN old.loyalty_tier_id ELSE (
                SELECT t.id FROM retention_tier t
                 WHERE t.active

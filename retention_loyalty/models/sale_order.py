@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .retention_feedback import check_future_date
+
 # What the loyalty profile reads of a confirmed order, and of its lines.
 ORDER_INPUTS = {"partner_id", "date_order", "company_id", "currency_id", "pricelist_id"}
 LINE_INPUTS = {
@@ -24,6 +26,11 @@ class SaleOrder(models.Model):
         help="The customer's big day (a trip's departure, a go-live): cadence rules can "
         "schedule touches before it, such as a weekly countdown call.",
     )
+
+    @api.constrains("departure_date")
+    def _check_departure_date(self):
+        for order in self:
+            check_future_date(self.env, order.departure_date, self.env._("The departure date"))
 
     def write(self, vals):
         # Confirming or cancelling an order, or moving a confirmed one to another

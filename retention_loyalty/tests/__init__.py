@@ -22,6 +22,7 @@ from . import test_purchase_channels
 from . import test_health
 from . import test_health_new_customer
 from . import test_no_answer
+from . import test_dates
 from . import test_integrity
 from . import test_multi_company
 from . import test_profile_inputs
