@@ -23,6 +23,7 @@
         "data/digest_data.xml",
         "views/retention_tier_views.xml",
         "views/retention_feedback_views.xml",
+        "views/retention_profile_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",

@@ -173,7 +173,10 @@ class ResPartner(models.Model):
         old_commercial = self.commercial_partner_id
         result = super().write(vals)
         if moves:
-            moves._message_log_batch({p.id: self._retention_move_note(vals) for p in moves})
+            note = self._retention_move_note(vals)
+            self.env["retention.profile"]._log_notes(
+                [(partner.id, self.env.company.id, note) for partner in moves]
+            )
         # What the engine reads of a partner: a customer's referral, and which
         # company a contact belongs to (contacts only mirror their company's).
         touched = self.browse()

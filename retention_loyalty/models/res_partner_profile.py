@@ -49,12 +49,7 @@ class ResPartner(models.Model):
     )
     loyalty_currency_id = fields.Many2one("res.currency", compute="_compute_loyalty_currency_id")
     loyalty_tier_id = _profile_field(
-        fields.Many2one,
-        "retention.tier",
-        "Loyalty Tier",
-        name="loyalty_tier_id",
-        inverse=True,
-        tracking=True,
+        fields.Many2one, "retention.tier", "Loyalty Tier", name="loyalty_tier_id", inverse=True
     )
     loyalty_tier_locked = _profile_field(
         fields.Boolean,
@@ -107,7 +102,6 @@ class ResPartner(models.Model):
         ADVOCACY_STAGES,
         name="advocacy_stage",
         inverse=True,
-        tracking=True,
         group_expand="_group_expand_advocacy_stage",
     )
     advocacy_stage_manual = _profile_field(
@@ -120,7 +114,6 @@ class ResPartner(models.Model):
         fields.Boolean,
         name="reference_consent",
         inverse=True,
-        tracking=True,
         help="Agrees to act as a reference or give a testimonial.",
     )
     referral_count = _profile_field(fields.Integer, name="referral_count")
@@ -132,12 +125,9 @@ class ResPartner(models.Model):
         OPPORTUNITY_LEVELS,
         name="opportunity_level",
         inverse=True,
-        tracking=True,
         help="How much more the customer could buy: drives how often accounts are reviewed.",
     )
-    last_review_date = _profile_field(
-        fields.Date, name="last_review_date", inverse=True, tracking=True
-    )
+    last_review_date = _profile_field(fields.Date, name="last_review_date", inverse=True)
     next_review_date = _profile_field(
         fields.Date,
         name="next_review_date",

@@ -138,6 +138,10 @@ class RetentionProfile(models.Model):
 
     _name = "retention.profile"
     _description = "Loyalty Profile"
+    # Its own chatter: what is true in one company (its figures, the values its
+    # users set) is told where that company's rules apply, not on a partner
+    # other companies share (retention_profile_log.py routes the notes).
+    _inherit = ["mail.thread"]
     _order = "partner_id, company_id"
     _rec_name = "partner_id"
 
@@ -146,8 +150,10 @@ class RetentionProfile(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
-    loyalty_tier_id = fields.Many2one("retention.tier", "Loyalty Tier", ondelete="set null")
-    loyalty_tier_locked = fields.Boolean("Tier Set by Hand")
+    loyalty_tier_id = fields.Many2one(
+        "retention.tier", "Loyalty Tier", ondelete="set null", tracking=True
+    )
+    loyalty_tier_locked = fields.Boolean("Tier Set by Hand", tracking=True)
     loyalty_revenue = fields.Monetary("Revenue (window)")
     loyalty_order_count = fields.Integer("Orders (window)")
     lifetime_revenue = fields.Monetary("Revenue (all time)")
@@ -159,13 +165,15 @@ class RetentionProfile(models.Model):
     nps_category = fields.Selection(NPS_CATEGORIES, "NPS Category")
     effort_score = BlankFloat("Customer Effort", digits=(3, 1), aggregator="avg")
     last_feedback_date = fields.Date()
-    advocacy_stage = fields.Selection(ADVOCACY_STAGES, default="new", required=True)
+    advocacy_stage = fields.Selection(ADVOCACY_STAGES, default="new", required=True, tracking=True)
     advocacy_stage_manual = fields.Boolean("Stage Set by Hand")
-    reference_consent = fields.Boolean()
+    reference_consent = fields.Boolean(tracking=True)
     referral_count = fields.Integer()
     referral_revenue = fields.Monetary()
-    opportunity_level = fields.Selection(OPPORTUNITY_LEVELS, default="medium", required=True)
-    last_review_date = fields.Date()
+    opportunity_level = fields.Selection(
+        OPPORTUNITY_LEVELS, default="medium", required=True, tracking=True
+    )
+    last_review_date = fields.Date(tracking=True)
     next_review_date = fields.Date()
     order_interval_days = fields.Integer("Usual Days Between Orders")
     lifetime_order_count = fields.Integer("Orders (all time)")
@@ -202,6 +210,22 @@ class RetentionProfile(models.Model):
         default=lambda self: new_referral_code(),
         help="The customer's personal code on the public referral page of this company.",
     )
+
+    def action_open_history(self):
+        """The profile's own page: its chatter holds this company's notes."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("retention_loyalty.view_retention_profile_form").id, "form")],
+            "name": self.env._(
+                "%(customer)s in %(company)s",
+                customer=self.partner_id.display_name,
+                company=self.company_id.name,
+            ),
+        }
 
     @api.constrains("last_review_date")
     def _check_last_review_date(self):

@@ -106,8 +106,8 @@ class RetentionProfile(models.Model):
                 reason=reason,
             )
             lines = [Markup("<b>%s</b>") % profile.company_id.name] if several else []
-            notes.append((partner_id, Markup("<br/>").join([*lines, line])))
-        self._log_notes(notes)
+            notes.append((partner_id, company_id, Markup("<br/>").join([*lines, line])))
+        self._log_notes(notes, several)
 
     # -- the explanation ---------------------------------------------------------
 

@@ -74,4 +74,9 @@ class RetentionCase(TransactionCase):
         self.assertIn(text, str(caught.exception))
 
     def _last_note(self, partner):
-        return html.unescape(str(partner.message_ids.sorted("id")[-1:].body or ""))
+        """The latest note about the customer: on their chatter, or on one of
+        their profiles when other companies share them."""
+        messages = (
+            partner.message_ids | partner.commercial_partner_id.retention_profile_ids.message_ids
+        )
+        return html.unescape(str(messages.sorted("id")[-1:].body or ""))

@@ -93,9 +93,17 @@ class TestMultiCompany(RetentionCase):
             [("id", "=", self.shared.id)], ["loyalty_tier_id"], ["loyalty_revenue:sum"]
         )
         self.assertEqual(groups, [(self.euro_gold, 3000)])
-        # The tier's reason in each company's chatter note is in its currency.
-        notes = self.shared.message_ids.mapped("body")
-        self.assertTrue(any("Shop B" in note and "€" in note for note in notes), notes)
+        # The tier's reason in each company's note is in its currency, on the
+        # company's profile: the partner's chatter is shared by both companies.
+        profile_b = self.shared.retention_profile_ids.filtered(
+            lambda p: p.company_id == self.company_b
+        )
+        notes = profile_b.message_ids.mapped("body")
+        self.assertTrue(any("€" in note and "Loyalty tier" in note for note in notes), notes)
+        self.assertFalse(
+            [n for n in self.shared.message_ids.mapped("body") if "Loyalty tier" in n],
+            "no company's figures on the shared chatter",
+        )
 
     def test_alternating_recomputes_log_no_tier_change(self):
         self._sell_in(self.company_a, 1000)
@@ -182,3 +190,42 @@ class TestMultiCompany(RetentionCase):
             .with_company(self.company_a)
             .search([("health_band", "=", "poor")]),
         )
+
+    def test_one_companys_notes_and_changes_stay_with_that_company(self):
+        self._sell_in(self.company_a, 32000)  # A's revenue, tier and health notes
+        self.env["retention.complaint"].with_company(self.company_a).create(
+            {"name": "Late", "partner_id": self.shared.id, "company_id": self.company_a.id}
+        )
+        # A's rep sets values by hand: their changes are tracked in A only.
+        as_a = self.shared.with_user(self.rep_a).with_company(self.company_a)
+        as_a.write({"opportunity_level": "high", "advocacy_stage": "promoter"})
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking is written as the transaction ends
+        messages = self.env["mail.message"].with_user(self.rep_b).with_company(self.company_b)
+        seen_by_b = messages.search([]).filtered(
+            lambda m: (
+                (m.model, m.res_id) == ("res.partner", self.shared.id)
+                or (
+                    m.model == "retention.profile"
+                    and m.res_id in self.shared.retention_profile_ids.ids
+                )
+            )
+        )
+        text = " ".join(seen_by_b.mapped(lambda m: str(m.body)))
+        for secret in ("32,000", "Loyalty tier", "Health", "Moved by hand"):
+            self.assertNotIn(secret, text, "company B's rep reads A's figures")
+        tracked = seen_by_b.sudo().tracking_value_ids.mapped("field_id.name")
+        self.assertFalse(set(tracked) & {"opportunity_level", "advocacy_stage", "loyalty_tier_id"})
+        # A's rep reads them, on A's profile.
+        profile_a = self.shared.retention_profile_ids.filtered(
+            lambda p: p.company_id == self.company_a
+        )
+        as_rep_a = profile_a.with_user(self.rep_a).with_company(self.company_a)
+        bodies = " ".join(str(body) for body in as_rep_a.message_ids.mapped("body"))
+        self.assertIn("Loyalty tier", bodies)
+        self.assertIn("Moved by hand", bodies)
+        self.assertIn(
+            "opportunity_level",
+            as_rep_a.message_ids.sudo().tracking_value_ids.mapped("field_id.name"),
+        )
+        self.assertEqual(as_rep_a.action_open_history()["res_id"], profile_a.id)
