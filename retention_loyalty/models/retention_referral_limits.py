@@ -23,7 +23,7 @@ class RetentionReferral(models.Model):
     _inherit = "retention.referral"
 
     def init(self):
-        super().init()
+        result = super().init()
         # A lock table, not a model: nobody reads it (the uninstall drops it).
         self.env.cr.execute(
             SQL(
@@ -32,6 +32,7 @@ class RetentionReferral(models.Model):
                 SQL.identifier(GATE_TABLE),
             )
         )
+        return result
 
     @api.model
     def _gate(self, keys):
