@@ -20,13 +20,14 @@ for name in ('Race Referrer A', 'Race Referrer B'):
     partner = env['res.partner'].create({'name': name, 'is_company': True,
                                          'email': name.replace(' ', '.').lower() + '@example.com'})
     codes.append(env['retention.profile']._profiles_of(partner, company).referral_code)
-env['ir.config_parameter'].set_param('retention_loyalty.referral_ip_hour_limit', {limit})
+env['ir.config_parameter'].set_param('retention_loyalty.referral_ip_hour_limit', LIMIT)
 env.cr.commit()
 print('CODES', *codes)
 """
-LIMIT = """
-env['ir.config_parameter'].set_param('retention_loyalty.referral_ip_hour_limit', {limit})
+SET_LIMIT = """
+env['ir.config_parameter'].set_param('retention_loyalty.referral_ip_hour_limit', LIMIT)
 env.cr.commit()
+env.registry.signal_changes()  # the served database's caches follow
 """
 
 
@@ -97,7 +98,7 @@ def post_at_once(base, posts):
 def test_fifteen_posts_at_once_keep_the_hourly_limit_and_the_first_referrer(installed, workers):
     sql(installed, "DELETE FROM retention_referral")
     sql(installed, "DELETE FROM crm_lead")
-    out = odoo(installed, script=SETUP.format(limit=5))
+    out = odoo(installed, script=SETUP.replace("LIMIT", "5"))
     code_a, code_b = out.split("CODES ")[1].split()
     server, base = serve(installed, workers)
     try:
@@ -109,7 +110,7 @@ def test_fifteen_posts_at_once_keep_the_hourly_limit_and_the_first_referrer(inst
         assert sql(installed, "SELECT count(*) FROM crm_lead") == "5"
         # The same friend on two customers' codes at once: one referral is
         # live, the other "referred before".
-        odoo(installed, script=LIMIT.format(limit=1000))
+        odoo(installed, script=SET_LIMIT.replace("LIMIT", "1000"))
         pairs = []
         for n in range(6):
             email = f"shared{n}.{workers}@example.com"

@@ -44,7 +44,9 @@ class RetentionReferral(models.Model):
                        ON CONFLICT (key) DO UPDATE SET touched = EXCLUDED.touched""",
                     SQL.identifier(GATE_TABLE),
                     key,
-                )
+                ),
+                # The expected conflict: Odoo redoes the request, no error to log.
+                log_exceptions=False,
             )
 
     @api.model
