@@ -16,8 +16,11 @@ class RetentionReferralController(http.Controller):
     def _find(self, code):
         if not code or len(code) > CODE_MAX_LENGTH:
             return None
+        # An archived customer's code is dead: no lead, no welcome code.
         profile = (
-            request.env["retention.profile"].sudo().search([("referral_code", "=", code)], limit=1)
+            request.env["retention.profile"]
+            .sudo()
+            .search([("referral_code", "=", code), ("partner_id.active", "=", True)], limit=1)
         )
         # The page speaks the friend's language (the browser's), not the referrer's.
         return profile or None
@@ -72,6 +75,8 @@ class RetentionReferralController(http.Controller):
         name, email = (name or "").strip(), (email or "").strip()
         if (
             not name
+            # PostgreSQL refuses NUL bytes in text: bad input, not an error.
+            or "\x00" in name + email
             or len(name) > MAX_NAME_LENGTH
             or len(email) > MAX_EMAIL_LENGTH
             or not email_normalize(email)
@@ -81,8 +86,8 @@ class RetentionReferralController(http.Controller):
                 profile,
                 400,
                 code=code,
-                name=name[:MAX_NAME_LENGTH],
-                email=email[:MAX_EMAIL_LENGTH],
+                name=name[:MAX_NAME_LENGTH].replace("\x00", ""),
+                email=email[:MAX_EMAIL_LENGTH].replace("\x00", ""),
                 error=request.env._("Please give your name and a valid e-mail address."),
             )
         try:

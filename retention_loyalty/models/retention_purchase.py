@@ -114,6 +114,8 @@ class RetentionPurchase(models.Model):
     def _flush_purchases(self):
         for model, names in self._purchase_inputs().items():
             self.env[model].flush_model(names)
+        # A view: rows read earlier in the transaction are stale now.
+        self.invalidate_model()
 
     # -- the channels --------------------------------------------------------
 

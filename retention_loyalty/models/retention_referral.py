@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
@@ -17,6 +19,7 @@ IP_HOUR_LIMIT_PARAM = "retention_loyalty.referral_ip_hour_limit"
 IP_HOUR_LIMIT = 5
 MAX_NAME_LENGTH = 100
 MAX_EMAIL_LENGTH = 254
+FIRST_NAME_LENGTH = 30
 
 
 class RetentionReferral(models.Model):
@@ -84,8 +87,10 @@ class RetentionReferral(models.Model):
 
     @property
     def first_name(self):
-        """What the referrer's portal page shows of the friend."""
-        return (self.friend_name or "").strip().split(" ")[0]
+        """What the referrer's portal page and e-mails show of the friend: the
+        first word (any space, no-break ones too), cut to a name's length."""
+        words = (self.friend_name or "").split()
+        return words[0][:FIRST_NAME_LENGTH] if words else ""
 
     def _portal_status(self):
         """The status the referrer reads on their portal page."""
@@ -125,7 +130,9 @@ class RetentionReferral(models.Model):
                 "user_id": salesperson.id,
                 "referred_by_id": referrer.id,
                 "source_id": self.env.ref("retention_loyalty.utm_source_referral").id,
-                "description": self.env._(
+                # Escaped: a portal user's name is theirs to type (a link, an image).
+                "description": Markup("<p>%s</p>")
+                % self.env._(
                     "Referred by %(referrer)s through the referral page.",
                     referrer=referrer.display_name,
                 ),
@@ -329,8 +336,37 @@ class RetentionReferral(models.Model):
         return {row["res_id"]: (row["date"], row["amount"]) for row in rows}
 
     def _first_purchase_stands(self):
-        """The friend's first purchase still counts (not cancelled, not reset
-        to draft)."""
+        """The friend's first purchase still counts: not cancelled, not reset
+        to draft, and still worth something today, net of the credit notes
+        that credit it (an order edited down to 0, or returned in full, earns
+        no reward)."""
         self.ensure_one()
         document = self.purchase_ref or self.sale_order_id
-        return bool(document and self._purchase_rows(document))
+        rows = document and self._purchase_rows(document)
+        if not rows:
+            return False
+        _day, amount = rows[document.id]
+        return amount + self._credited_amount(document) > 0
+
+    def _credited_amount(self, document):
+        """What the posted credit notes of `document` take off (negative, in
+        the company's currency, as retention.purchase counts them); a
+        channel's addon adds its own refunds."""
+        invoices = document if document._name == "account.move" else document.invoice_ids
+        if document._name not in ("account.move", "sale.order") or not invoices:
+            return 0.0
+        credit_notes = (
+            self.env["account.move"]
+            .sudo()
+            .search([("reversed_entry_id", "in", invoices.ids), ("state", "=", "posted")])
+        )
+        if not credit_notes:
+            return 0.0
+        rows = (
+            self.env["retention.purchase"]
+            .sudo()
+            .search_read(
+                [("res_model", "=", "account.move"), ("res_id", "in", credit_notes.ids)], ["amount"]
+            )
+        )
+        return sum(row["amount"] for row in rows)

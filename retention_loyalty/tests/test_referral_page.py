@@ -114,6 +114,33 @@ class TestReferralPage(RetentionCase, HttpCase):
         note = self.shared.message_ids.filtered(lambda m: "Fiona Friend was referred" in m.body)
         self.assertNotEqual(note.author_id, public)
 
+    def test_what_an_attacker_types_is_refused_or_harmless(self):
+        code = self.profile_b.referral_code
+        # A NUL byte: a clear 400, not a server error.
+        self.assertEqual(
+            self._post(code, name="Nul\x00Friend", email="nul@ex.com").status_code, 400
+        )
+        self.assertEqual(self._post(code, name="Nul", email="nul\x00@ex.com").status_code, 400)
+        # A name joined with no-break spaces is one word: cut to a name's length.
+        long_name = "\N{NO-BREAK SPACE}".join(["Spam"] * 20)  # 99 characters
+        self.assertEqual(self._post(code, name=long_name, email="spam@ex.com").status_code, 200)
+        referral = self.env["retention.referral"].search([("email", "=", "spam@ex.com")])
+        self.assertLessEqual(len(referral.first_name), 30)
+        # The referrer's name as they typed it on their portal: text, not HTML.
+        self.shared.name = (
+            'Evil <a href="https://evil.example">Co</a><img src="https://evil.example/x.png">'
+        )
+        self.assertEqual(self._post(code, name="Ivy", email="ivy@ex.com").status_code, 200)
+        lead = self.env["crm.lead"].search([("email_from", "=", "ivy@ex.com")])
+        self.assertNotIn("<a ", str(lead.description))
+        self.assertNotIn("<img", str(lead.description))
+        self.assertIn("&lt;a href", str(lead.description))
+
+    def test_an_archived_customers_code_is_dead(self):
+        self.shared.active = False
+        self.assertEqual(self._page(self.profile_b.referral_code).status_code, 404)
+        self.assertFalse(self.env["crm.lead"].search([("email_from", "=", "late@ex.com")]))
+
     def test_forged_code_is_404(self):
         csrf = CSRF.search(self._page(self.profile_b.referral_code).text).group(1)
         self.assertEqual(self._page("forged-code").status_code, 404)

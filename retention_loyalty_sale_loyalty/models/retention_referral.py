@@ -63,9 +63,9 @@ class RetentionReferral(models.Model):
         referrals._check_at_referral()
         for referral in referrals.filtered(lambda r: r.reward_state == "waiting"):
             referral._issue_welcome_code()
-        # The page shows the friend their code; a referral a rep keyed in (no
-        # visitor's IP) e-mails it.
-        referrals.filtered(lambda r: not r.sudo().ip_address)._mail_welcome_code()
+        # E-mailed, never shown: the page must read the same whether the
+        # friend's address was known (no code) or not.
+        referrals._mail_welcome_code()
         return referrals
 
     def _outcome_fields(self):
@@ -153,9 +153,9 @@ class RetentionReferral(models.Model):
 
     def _thanks_values(self):
         values = super()._thanks_values()
-        if self.welcome_card_id:
-            values["welcome_code"] = self.welcome_card_id.code
-            values["welcome_program"] = self.welcome_card_id.program_id.name
+        program = self.sudo().company_id.retention_referral_welcome_program_id
+        if program:
+            values["welcome_program"] = program.name
         return values
 
     def _portal_status(self):
@@ -302,7 +302,9 @@ class RetentionReferral(models.Model):
         cap = self._reward_setting("referral_yearly_cap")
         for referral in due:
             if not referral._first_purchase_stands():
-                referral._refuse(self.env._("The friend's first order was cancelled."), "cancelled")
+                referral._refuse(
+                    self.env._("The friend's first order was cancelled or refunded."), "cancelled"
+                )
                 continue
             issued = self.sudo().search_count(
                 [

@@ -102,7 +102,9 @@ class TestReferralRewards(RetentionCase):
         referral = self._refer()
         self.assertEqual(referral.welcome_card_id.program_id, self.welcome)
         self.assertFalse(referral.welcome_card_id.partner_id)
-        self.assertEqual(referral._thanks_values()["welcome_code"], referral.welcome_code)
+        self.assertEqual(referral._thanks_values(), {"welcome_program": self.welcome.name})
+        [mail] = self.env["mail.mail"].search([("email_to", "=", "fred@friend.example")])
+        self.assertIn(referral.welcome_code, mail.body_html, "the code goes by e-mail")
         self.assertEqual(referral.reward_state, "waiting")
         order = self._order(self._friend())
         self.assertEqual((referral.state, referral.reward_state), ("bought", "pending"))
@@ -167,6 +169,23 @@ class TestReferralRewards(RetentionCase):
         self.assertEqual(referral.reward_state, "cancelled")
         self.assertIn("cancelled", referral.reward_reason)
         self.assertFalse(referral.reward_card_id)
+
+    def test_no_reward_for_a_first_order_edited_to_nothing_or_credited_in_full(self):
+        edited = self._refer()
+        order = self._order(self._friend())
+        order.order_line.price_unit = 0  # frozen at 300 when it was confirmed
+        self._run_cron_after_hold(edited)
+        self.assertEqual(edited.reward_state, "cancelled")
+        self.assertFalse(edited.reward_card_id)
+        returned = self._refer("Greta Friend", "greta@friend.example", ip="10.5.5.5")
+        order = self._order(self._friend(email="greta@friend.example"))
+        invoice = order._create_invoices()
+        invoice.action_post()
+        credit_note = invoice._reverse_moves()
+        credit_note.action_post()
+        self._run_cron_after_hold(returned)
+        self.assertEqual(returned.reward_state, "cancelled")
+        self.assertIn("refunded", returned.reward_reason)
 
     def test_without_a_portal_user_the_commercial_entity_holds_the_reward(self):
         self.portal.partner_id.parent_id = False
