@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .retention_engine import PROFILE_SETTINGS, SETTINGS
+from .retention_numbers import check_numbers
 from .retention_referral import IP_HOUR_LIMIT, IP_HOUR_LIMIT_PARAM
 
 MAX_EVALUATION_MONTHS = 120
@@ -133,6 +134,16 @@ class ResConfigSettings(models.TransientModel):
             values["group_product_pricelist"] = True
         return values
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_numbers(self, vals, prefix="retention_")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_numbers(self, vals, prefix="retention_")
+        return super().write(vals)
+
     def set_values(self):
         tiers = self.env["retention.tier"]._pricelist_benefits()
         if tiers and not all(self.mapped("group_product_pricelist")):
@@ -231,6 +242,18 @@ class ResConfigSettings(models.TransientModel):
                         "%(days)s).",
                         max=MAX_HORIZON_DAYS,
                         days=settings.retention_cadence_horizon_days,
+                    )
+                )
+
+    @api.constrains("retention_referral_ip_hour_limit")
+    def _check_retention_referral_limit(self):
+        for settings in self:
+            if settings.retention_referral_ip_hour_limit < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Referrals per IP address and hour: at least 1 (you entered "
+                        "%(limit)s; a negative limit would refuse everybody).",
+                        limit=settings.retention_referral_ip_hour_limit,
                     )
                 )
 

@@ -7,6 +7,7 @@ from odoo.tools import html2plaintext
 
 from .blank_fields import BlankFloat, BlankInteger
 from .retention_feedback import check_effort_score, check_past_date
+from .retention_numbers import check_numbers
 
 COMPLAINT_STATES = [
     ("new", "New"),
@@ -170,6 +171,7 @@ class RetentionComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_numbers(self, vals)
             self._check_report_date(vals)
         # The customer's effort score before, in the complaint's company: the
         # profiles of one company are read together.
@@ -192,6 +194,7 @@ class RetentionComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        check_numbers(self, vals)
         self._check_report_date(vals)
         # The resolution time is measured, never typed: set by the state only.
         if "date_resolved" in vals and not self.env.su:

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .blank_fields import BlankInteger
+from .retention_numbers import check_numbers
 
 NPS_CATEGORIES = [
     ("detractor", "Detractor"),
@@ -194,6 +195,7 @@ class RetentionFeedback(models.Model):
     def _check_score_values(self, vals):
         """Refuse out-of-range scores with a clear message before the database
         constraints would (they stay as the last guard)."""
+        check_numbers(self, vals)
         if "score" in vals and not 0 <= (vals["score"] or 0) <= 10:  # noqa: PLR2004
             raise ValidationError(
                 self.env._(

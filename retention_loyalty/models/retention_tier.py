@@ -3,6 +3,8 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .retention_numbers import check_numbers
+
 THRESHOLDS = ("min_revenue", "min_order_count", "min_tenure_days")
 
 
@@ -140,11 +142,14 @@ class RetentionTier(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_numbers(self, vals)
         tiers = super().create(vals_list)
         tiers._enable_pricelists()
         return tiers
 
     def write(self, vals):
+        check_numbers(self, vals)
         result = super().write(vals)
         if vals.get("pricelist_id") or vals.get("active"):
             self._enable_pricelists()

@@ -280,3 +280,20 @@ class TestAccessMatrix(RetentionCase, HttpCase):
                 self.authenticate(self.users[key].login, self.users[key].login)
                 self.assertEqual(self._rpc(model, method, *args), expected)
         # fmt: on
+
+    def test_wrong_types_and_huge_numbers_over_rpc_get_a_clear_refusal(self):
+        partner = self.customer.id
+        # fmt: off
+        for model, method, args in (
+            ("retention.feedback", "create", ({"partner_id": partner, "score": "abc"},)),
+            ("retention.feedback", "create", ({"partner_id": partner, "score": 7,
+                                               "effort_score": 2**31},)),
+            ("retention.tier", "create", ({"name": "Huge", "min_revenue": 1e308},)),
+            ("retention.tier", "create", ({"name": "Many", "min_order_count": "twelve"},)),
+            ("res.config.settings", "create", ({"retention_health_weight_recency": 2**31},)),
+            ("res.config.settings", "create", ({"retention_referral_ip_hour_limit": -5},)),
+        ):
+            # fmt: on
+            with self.subTest(model=model, values=args[0]), mute_logger("odoo.http"):
+                self.authenticate("admin", "admin")
+                self.assertEqual(self._rpc(model, method, *args), "ValidationError")

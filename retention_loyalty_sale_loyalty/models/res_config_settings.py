@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 # The bridge's settings (ir.config_parameter retention_loyalty.<key>) and defaults.
 REWARD_SETTINGS = {
@@ -39,3 +40,27 @@ class ResConfigSettings(models.TransientModel):
         help="More friends referred from one IP address within a day are held for a rep's "
         "review: no reward until approved.",
     )
+
+    @api.constrains(
+        "retention_referral_hold_days",
+        "retention_referral_yearly_cap",
+        "retention_referral_ip_day_limit",
+        "retention_referral_reward_points",
+    )
+    def _check_retention_referral_rewards(self):
+        for settings in self:
+            for name, low in (
+                ("retention_referral_hold_days", 0),
+                ("retention_referral_yearly_cap", 0),
+                ("retention_referral_ip_day_limit", 1),
+                ("retention_referral_reward_points", 0),
+            ):
+                if settings[name] < low:
+                    raise ValidationError(
+                        self.env._(
+                            "“%(setting)s” must be at least %(low)s (you entered %(value)s).",
+                            setting=self._fields[name]._description_string(self.env),
+                            low=low,
+                            value=settings[name],
+                        )
+                    )
