@@ -141,6 +141,11 @@ class RetentionProfile(models.Model):
         author_id, email_from = self.env["res.partner"]._message_compute_author(
             raise_on_email=False
         )
+        if self.env.user._is_public() or self.env.user.share:
+            # A customer's answer on a public page or their portal: the engine
+            # writes, not "Public user".
+            root = self.env.ref("base.partner_root")
+            author_id, email_from = root.id, root.email_formatted
         self.env.cr.execute(
             SQL(
                 """INSERT INTO mail_message (model, res_id, body, author_id, email_from,

@@ -57,6 +57,10 @@ class TestFeedbackRequestRoutes(HttpCase):
         [feedback] = self.customer.feedback_ids
         self.assertEqual((feedback.score, feedback.channel), (9, "email"))
         self.assertFalse(feedback.user_id, "the customer answered: no rep logged it")
+        # The engine's note of the new stage is not signed "Public user".
+        notes = self.customer.message_ids.filtered(lambda m: "Advocacy stage" in (m.body or ""))
+        self.assertTrue(notes)
+        self.assertNotIn(self.env.ref("base.public_partner"), notes.author_id)
         self.assertIs(feedback.effort_score, False, "no effort given: none stored")
         self.assertEqual(request.state, "answered")
         response = self._answer(request, score="10", effort="6", comment="Quick and kind")
