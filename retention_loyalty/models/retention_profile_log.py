@@ -141,7 +141,7 @@ class RetentionProfile(models.Model):
         author_id, email_from = self.env["res.partner"]._message_compute_author(
             raise_on_email=False
         )
-        if self.env.user._is_public() or self.env.user.share:
+        if self.env.user.share:
             # A customer's answer on a public page or their portal: the engine
             # writes, not "Public user".
             root = self.env.ref("base.partner_root")
