@@ -5,6 +5,10 @@ from odoo.tools.translate import html_translate
 from .retention_engine import follow_english_texts
 
 DELAY_UNITS = [("days", "days"), ("weeks", "weeks"), ("months", "months")]
+# Steps that write to the customer: no rep's activity, so no type to choose
+# (Odoo's plan steps need one: the E-mail type is filled in).
+MESSAGE_ACTIONS = ("email_customer", "sms_customer", "feedback_request")
+MESSAGE_ACTIVITY_TYPE = "mail.mail_activity_data_email"
 # Offsets and repetitions, in any unit: ten years of days at most.
 MAX_COUNT = 3650
 
@@ -50,8 +54,10 @@ class MailActivityPlanTemplate(models.Model):
         "mail.template",
         "E-mail Template",
         domain="[('model', '=', res_model)]",
-        help="The e-mail sent to the customer, rendered on the record the rule works on "
-        "(the customer, or the order / opportunity), in the customer's language.",
+        help="The e-mail sent to the customer, rendered on the record the rule works on, in "
+        "the customer's language. Only that record's templates are offered: contact "
+        "templates when activities go on the customer, order templates (such as the "
+        "check-in after the sale) when they go on the source document.",
     )
     retention_sms_template_id = fields.Many2one(
         "sms.template",
@@ -94,8 +100,16 @@ class MailActivityPlanTemplate(models.Model):
         super()._compute_responsible_type()
         # Nobody launches a cadence by hand: "ask at launch" means the salesperson.
         for template in self:
-            if template.responsible_type == "on_demand" and template.plan_id.retention_cadence_ids:
+            if template.responsible_type == "on_demand" and (
+                template.plan_id.retention_cadence_ids or self.env.context.get("retention_step")
+            ):
                 template.responsible_type = "retention_salesperson"
+
+    @api.onchange("retention_action")
+    def _onchange_retention_action(self):
+        # Hidden for a message step: whatever was there (the To-Do default), E-mail.
+        if self.retention_action in MESSAGE_ACTIONS:
+            self.activity_type_id = self.env.ref(MESSAGE_ACTIVITY_TYPE, raise_if_not_found=False)
 
     @api.constrains("delay_count", "repeat_interval")
     def _check_retention_counts(self):
@@ -135,7 +149,7 @@ class MailActivityPlanTemplate(models.Model):
             )
         )
         for vals in vals_list:
-            self._check_retention_activity_type(vals)
+            self._check_retention_activity_type(vals, creating=True)
             self._sync_retention_texts(vals, creating=True)
         templates = super().create(vals_list)
         templates.plan_id.retention_cadence_ids._check_steps()
@@ -166,7 +180,15 @@ class MailActivityPlanTemplate(models.Model):
             creating=creating,
         )
 
-    def _check_retention_activity_type(self, vals):
+    def _check_retention_activity_type(self, vals, creating=False):
+        action = vals.get("retention_action") or (self[:1].retention_action if self else None)
+        if (
+            action in MESSAGE_ACTIONS
+            and not vals.get("activity_type_id")
+            and (creating or "activity_type_id" in vals)
+        ):
+            vals["activity_type_id"] = self.env.ref(MESSAGE_ACTIVITY_TYPE).id
+            return
         # Before the NOT NULL constraint, which would only say "a field is missing".
         if "activity_type_id" in vals and not vals["activity_type_id"]:
             raise ValidationError(

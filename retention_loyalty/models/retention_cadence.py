@@ -293,12 +293,34 @@ class RetentionCadence(models.Model):
             "retention_loyalty.action_retention_followup"
         )
         action["domain"] = [("cadence_id", "=", self.id)]
+        # Every state: an e-mail held back for Monday is the rule's work too.
+        action["context"] = {"search_default_group_state": 1}
         return action
 
     def action_run_now(self):
-        """Schedule now rather than at the next run of the scheduled action."""
+        """Schedule now rather than at the next run of the scheduled action,
+        and say what it did (an action: XML-RPC clients get it too)."""
         self.check_access("write")
         active = self.filtered("active")
+        Followup = self.env["retention.followup"].sudo()
+        before = Followup.search([("cadence_id", "in", active.ids)], order="id desc", limit=1).id
         if active:
             self.browse()._cron_schedule_followups(cadences=active, commit=False)
-        return True
+        new = Followup.search([("cadence_id", "in", active.ids), ("id", ">", before or 0)])
+        labels = dict(Followup._fields["state"]._description_selection(self.env))
+        counts = [
+            f"{labels[state]}: {len(group)}"
+            for state, group in sorted(new.grouped("state").items())
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Scheduled now"),
+                "message": ", ".join(counts)
+                if counts
+                else self.env._("Nothing new to schedule: every step due is in the ledger."),
+                "type": "success" if counts else "info",
+                "sticky": False,
+            },
+        }

@@ -94,7 +94,7 @@ class TestCadenceEngine(CadenceCase):
         self._sell(customer, 100)
         rule.invalidate_recordset(["preview_html"])
         preview = str(rule.preview_html)
-        self.assertIn("3 activities in the next 30 days", preview)
+        self.assertIn("Next 30 days: Activities: 3.", preview)
         for text in ("Preview Partner", "03/06/2030", "03/08/2030", "03/12/2030", self.rep.name):
             self.assertIn(text, preview)
         self.assertFalse(self.env["retention.followup"].search([("partner_id", "=", customer.id)]))

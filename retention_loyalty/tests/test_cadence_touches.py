@@ -46,14 +46,13 @@ class TestCustomerTouches(CadenceCase):
         rule = self._on(COUNTDOWN)
         customer, order = self._booking("Matkailija", lang="fi_FI")
         with freeze_time("2030-03-10 10:00:00"):
-            lines, _total = rule._preview_rows()
-            self.assertIn(
-                (
-                    "E-mail: Retention: weekly countdown before the departure date",
-                    customer.display_name,
-                ),
-                [(line[2], line[3]) for line in lines],
-            )
+            lines, _total, kinds = rule._preview_rows()
+            # The subject the customer reads, in their language, and to whom.
+            line = next(line for line in lines if line[1] == customer.display_name)
+            self.assertTrue(line[2].startswith("E-mail: "), line)
+            self.assertIn("tarkistuslista", line[2])
+            self.assertEqual(line[3], f"to {customer.display_name}")
+            self.assertEqual(kinds, {"activity": 0, "email": 2, "sms": 0})  # 03-11 and 03-18
             self._run()
             self.assertFalse(self._mails(order), "nothing before its day")
         with freeze_time("2030-03-11 10:00:00"):

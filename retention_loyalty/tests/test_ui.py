@@ -53,6 +53,13 @@ class TestRetentionUi(HttpCase):
         rule = self.env["retention.cadence"].search([("title", "=", "Tour countdown e-mails")])
         self.assertEqual(rule.template_ids.retention_action, "email_customer")
         self.assertEqual(rule.template_ids.delay_from, "before_plan_date")
+        # Nobody chose a type or an assignee: the e-mail type, the salesperson.
+        self.assertEqual(
+            rule.template_ids.activity_type_id, self.env.ref("mail.mail_activity_data_email")
+        )
+        self.assertEqual(rule.template_ids.responsible_type, "retention_salesperson")
+        action = rule.action_view_followups()
+        self.assertNotIn("search_default_planned", str(action["context"]), "every state shows")
 
     def test_admin_reads_the_nps_over_time_chart(self):
         """Red / amber / green shares per month and the NPS line: the tour

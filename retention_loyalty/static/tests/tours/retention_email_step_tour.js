@@ -25,12 +25,9 @@ registry.category("web_tour.tours").add("retention_loyalty_email_step_tour", {
             run: "click",
         },
         {
-            trigger: `${step("activity_type_id")} input`,
-            run: "edit Email",
-        },
-        {
-            trigger: '.o-autocomplete--dropdown-item:contains("Email")',
-            run: "click",
+            content: "an e-mail step: no activity type to choose",
+            trigger: `${step("retention_action")} select`,
+            run: 'select "email_customer"',
         },
         {
             trigger: `${step("retention_summary")} input`,
@@ -47,10 +44,6 @@ registry.category("web_tour.tours").add("retention_loyalty_email_step_tour", {
         {
             trigger: `${step("repeat_interval")} input`,
             run: "edit 1",
-        },
-        {
-            trigger: `${step("retention_action")} select`,
-            run: 'select "email_customer"',
         },
         {
             trigger: `${step("retention_mail_template_id")} input`,
@@ -72,10 +65,23 @@ registry.category("web_tour.tours").add("retention_loyalty_email_step_tour", {
             run: "click",
         },
         {
-            content: "the preview lists the e-mail and the customer who gets it",
+            content: "the preview lists the e-mail's subject as the customer reads it, and to whom",
             trigger:
-                '.o_retention_preview tr:contains("Tour Traveller")' +
-                ':contains("E-mail: Retention: weekly countdown")',
+                '.o_retention_preview tr:contains("to Tour Traveller")' +
+                ':contains("E-mail: ")' +
+                ':contains("your checklist before")',
+        },
+        {
+            content: "the header counts e-mails, not activities",
+            trigger: 'p:contains("E-mails: ")',
+        },
+        {
+            trigger: 'button[name="action_run_now"]',
+            run: "click",
+        },
+        {
+            content: "Schedule Now says what it did",
+            trigger: '.o_notification:contains("Scheduled now")',
         },
     ],
 });
