@@ -105,6 +105,22 @@ class MailActivityPlanTemplate(models.Model):
             ):
                 template.responsible_type = "retention_salesperson"
 
+    def action_preview_retention_email(self):
+        """Odoo's template preview: the e-mail as a sample customer reads it,
+        in the language picked there."""
+        self.ensure_one()
+        template = self.retention_mail_template_id
+        if not template:
+            raise ValidationError(self.env._("Choose the step's e-mail template first."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.template.preview",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Preview: %s", template.name),
+            "context": {"default_mail_template_id": template.id},
+        }
+
     @api.onchange("retention_action")
     def _onchange_retention_action(self):
         # Hidden for a message step: whatever was there (the To-Do default), E-mail.

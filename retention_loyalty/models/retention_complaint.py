@@ -97,6 +97,7 @@ class RetentionComplaint(models.Model):
     )
     effort_before = BlankFloat(
         "Effort Before",
+        digits=(3, 1),
         readonly=True,
         aggregator="avg",
         help="The customer's effort score when they complained.",

@@ -123,7 +123,8 @@ class TestCustomerTouches(CadenceCase):
                         self._run()
                         sent = self._followups(rule).filtered(lambda f, o=order: f.res_id == o.id)
                         # The mail queue sends it through SMTP, then deletes the outgoing mail.
-                        self.env["mail.mail"].sudo().process_email_queue()
+                        with sink.sending():
+                            self.env["mail.mail"].sudo().process_email_queue()
                         self.assertFalse(self._mails(order).exists())
                     [email] = [e for e in sink.emails() if customer.email_normalized in e["To"]]
                     self.assertIn("List-Unsubscribe", email)
@@ -148,6 +149,20 @@ class TestCustomerTouches(CadenceCase):
         self.env.company.alias_domain_id = domain
         rule.invalidate_recordset(["reply_warning"])
         self.assertFalse(rule.reply_warning)
+
+    def test_an_e_mail_step_previews_its_message_with_odoos_template_preview(self):
+        rule = self._on(COUNTDOWN)
+        step = rule.template_ids.filtered("retention_mail_template_id")[:1]
+        action = step.action_preview_retention_email()
+        self.assertEqual(action["res_model"], "mail.template.preview")
+        preview = (
+            self.env["mail.template.preview"]
+            .with_context(action["context"])
+            .create({"lang": "fi_FI"})
+        )
+        _customer, order = self._booking("Esikatselu", lang="fi_FI")
+        preview.resource_ref = order
+        self.assertIn("tarkistuslista", preview.subject, "a sample customer's e-mail, in Finnish")
 
     def test_a_meeting_booked_or_a_chosen_activity_done_stops_the_rest(self):
         rule = self._on(COUNTDOWN)
@@ -253,6 +268,10 @@ class TestUnsubscribe(HttpCase):
         page = self.url_open(path)
         self.assertEqual(page.status_code, 200)
         self.assertIn("Unsubscribe", page.text)
+        # Its own title, the page's language, and whose e-mails these are.
+        self.assertIn("<title>Unsubscribe", page.text)
+        self.assertIn('<html lang="en-US"', page.text)
+        self.assertIn(self.env.company.name, page.text)
         token = path.split("/")[4].split("?")[0]
         self.assertEqual(self.url_open(path.replace(token, "x" + token[1:])).status_code, 404)
         self.assertEqual(

@@ -258,7 +258,7 @@ class TestReferralPage(RetentionCase, HttpCase):
             {"company_id": other.id},
             {"friend_name": "Another Friend"},
         ):
-            with self.subTest(values=values):
+            with self.subTest(values=values), mute_logger("odoo.http"):
                 response = self.url_open(
                     "/web/dataset/call_kw/retention.referral/write",
                     data=json.dumps(
