@@ -157,7 +157,7 @@ class TestCustomerTouches(CadenceCase):
         self.assertEqual(action["res_model"], "mail.template.preview")
         preview = (
             self.env["mail.template.preview"]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"lang": "fi_FI"})
         )
         _customer, order = self._booking("Esikatselu", lang="fi_FI")
