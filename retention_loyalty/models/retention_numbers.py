@@ -24,7 +24,12 @@ def check_numbers(records, vals, prefix=""):
         limit = INT_LIMIT if field.type == "integer" else FLOAT_LIMIT
         number = _as_number(value)
         if number is None or not math.isfinite(number) or abs(number) > limit:
-            bounds = {"low": -limit, "high": limit, "value": repr(value)[:40]}
+            # Whole numbers with separators: "2,147,483,647", not "1e+15".
+            bounds = {
+                "low": f"{-int(limit):,}",
+                "high": f"{int(limit):,}",
+                "value": repr(value)[:40],
+            }
             raise ValidationError(
                 env._(
                     "“%(field)s” must be a number between %(low)s and %(high)s (got %(value)s).",
