@@ -81,6 +81,26 @@ class TestFeedbackRequestRoutes(HttpCase):
         self.assertEqual(self.customer.feedback_ids.score, 3)
         self.assertEqual(self.customer.advocacy_stage, "detractor")
 
+    def test_the_page_says_saved_only_once_saved_and_the_scale_is_neutral(self):
+        request = self._request()
+        page = self.url_open(self._url(request, "?score=8")).text
+        # Before the page's own POST answers, it says it is saving, not saved.
+        self.assertIn("Saving your score", page)
+        self.assertIn('o_retention_saved_text d-none"', page)
+        self.assertIn("could not be saved", page)
+        self.browser_js(
+            self._url(request, "?score=8"),
+            "const wait = () => !document.querySelector('.o_retention_saved_text.d-none')"
+            " ? console.log('test successful') : setTimeout(wait, 100); wait();",
+        )
+        # One neutral colour for every score, in the e-mail and on the page.
+        mail = self.env["mail.mail"].search(
+            [("model", "=", request._name), ("res_id", "=", request.id)]
+        )
+        self.assertEqual(mail.body_html.count("#5f6b7a"), 11)
+        for colour in ("#c0392b", "#1e8449", "btn-outline-danger"):
+            self.assertNotIn(colour, mail.body_html + page)
+
     def test_employees_never_see_the_customers_link(self):
         request = self._request()
         token = request.sudo().access_token
