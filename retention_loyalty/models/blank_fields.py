@@ -12,9 +12,10 @@ def _is_blank(value):
     return value is None or value is False
 
 
-class BlankFloat(fields.Float):
-    # Same type: the first class of a type is the one registered for it, so
-    # Odoo's own Float is untouched.
+class _Blank:
+    """NULL in the column and the cache, False on the record, for a number
+    field (mixed in before Odoo's own class)."""
+
     def convert_to_column(self, value, record, values=None, validate=True):
         if _is_blank(value):
             return None
@@ -29,16 +30,11 @@ class BlankFloat(fields.Float):
         return False if value is None else value
 
 
-class BlankInteger(fields.Integer):
-    def convert_to_column(self, value, record, values=None, validate=True):
-        if _is_blank(value):
-            return None
-        return super().convert_to_column(value, record, values, validate)
+# Same types: the first class of a type is the one registered for it, so
+# Odoo's own Float and Integer are untouched.
+class BlankFloat(_Blank, fields.Float):
+    pass
 
-    def convert_to_cache(self, value, record, validate=True):
-        if _is_blank(value):
-            return None
-        return super().convert_to_cache(value, record, validate)
 
-    def convert_to_record(self, value, record):
-        return False if value is None else value
+class BlankInteger(_Blank, fields.Integer):
+    pass
