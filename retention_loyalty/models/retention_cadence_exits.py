@@ -4,7 +4,7 @@ sequence. Checked in SQL when occurrences are created, and again before a
 held-back message goes out."""
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 
 
 class RetentionCadence(models.Model):
@@ -109,17 +109,3 @@ class RetentionCadence(models.Model):
             meeting=bool(self.exit_on_meeting),
             activity=self.exit_activity_type_id.id or None,
         )
-
-    def _exit_reason(self, kind, day):
-        when = format_date(self.env, day)
-        return {
-            "reply": self.env._("Stopped: the customer replied on %(date)s.", date=when),
-            "feedback": self.env._("Stopped: the customer gave feedback on %(date)s.", date=when),
-            "complaint": self.env._("Stopped: the customer complained on %(date)s.", date=when),
-            "meeting": self.env._("Stopped: a meeting is booked for %(date)s.", date=when),
-            "activity": self.env._(
-                "Stopped: %(activity)s done on %(date)s.",
-                activity=self.exit_activity_type_id.name,
-                date=when,
-            ),
-        }[kind]

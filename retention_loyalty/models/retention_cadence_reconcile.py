@@ -52,7 +52,7 @@ SELECT f.id, f.activity_id, o.date_deadline, f.state = 'held'
         held = [row[0] for row in rows if row[3]]
         if held:
             self.env["retention.followup"].browse(held).write(
-                {"state": "cancelled", "reason": self.env._("Its trigger no longer holds.")}
+                {"state": "cancelled", "reason_code": "trigger_gone"}
             )
         rows = [row[:3] for row in rows if not row[3]]
         if not rows:

@@ -74,26 +74,25 @@ class RetentionCadence(models.Model):
         if not occurrences:
             return 0
         columns = list(zip(*occurrences, strict=True))
-        reasons = [
-            self._exit_reason(kind, day) if kind else None
-            for kind, day in zip(columns[8], columns[9], strict=True)
-        ]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO retention_followup (cadence_id, step_id, partner_id, res_model,
                                                   res_id, cycle, occurrence, date_deadline,
-                                                  state, reason, company_id, create_uid,
-                                                  write_uid, create_date, write_date)
+                                                  state, reason_code, reason_date, company_id,
+                                                  create_uid, write_uid, create_date,
+                                                  write_date)
                    SELECT %(cadence)s, v.step_id, v.partner_id, v.res_model, v.res_id, v.cycle,
                           v.occurrence, v.date_deadline,
                           CASE WHEN v.reason IS NULL THEN 'planned' ELSE 'stopped' END, v.reason,
+                          CASE WHEN v.reason IS NULL THEN NULL ELSE v.reason_date END,
                           COALESCE(v.company_id, %(company)s), %(uid)s, %(uid)s,
                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                      FROM unnest(%(steps)s::int[], %(partners)s::int[], %(models)s::varchar[],
                                  %(res_ids)s::int[], %(cycles)s::date[], %(occurrences)s::int[],
-                                 %(dates)s::date[], %(companies)s::int[], %(reasons)s::varchar[])
+                                 %(dates)s::date[], %(companies)s::int[], %(reasons)s::varchar[],
+                                 %(reason_dates)s::date[])
                           AS v(step_id, partner_id, res_model, res_id, cycle, occurrence,
-                               date_deadline, company_id, reason)
+                               date_deadline, company_id, reason, reason_date)
                    ON CONFLICT DO NOTHING
                    RETURNING id, state = 'planned'""",
                 cadence=self.id,
@@ -107,7 +106,9 @@ class RetentionCadence(models.Model):
                 occurrences=list(columns[5]),
                 dates=list(columns[6]),
                 companies=list(columns[7]),
-                reasons=reasons,
+                # An exit found before the step ran: its kind and day.
+                reasons=list(columns[8]),
+                reason_dates=list(columns[9]),
             )
         )
         rows = self.env.cr.fetchall()

@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from markupsafe import Markup
 
 from odoo import fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 
 
 class RetentionCadence(models.Model):
@@ -63,9 +63,7 @@ class RetentionCadence(models.Model):
         (with the day they may go) or skipped, with their reason."""
         gone = followups.filtered(lambda f: (f.res_model, f.res_id) not in sources)
         if gone:
-            gone.write(
-                {"state": "cancelled", "reason": self.env._("Its document no longer exists.")}
-            )
+            gone.write({"state": "cancelled", "reason_code": "document_gone"})
             followups -= gone
         today = fields.Date.context_today(self)
         cap = self.env["retention.engine"]._setting("touch_cap_per_week")
@@ -88,52 +86,20 @@ class RetentionCadence(models.Model):
             customer = followup.partner_id.id
             company = followup.company_id.id
             if channel == "email" and not recipient.email_normalized:
-                decisions.append((followup, "skipped", None, self.env._("No e-mail address.")))
+                decisions.append((followup, "skipped", None, "no_email", 0))
             elif channel == "sms" and not recipient.phone_sanitized:
-                decisions.append((followup, "skipped", None, self.env._("No mobile number.")))
+                decisions.append((followup, "skipped", None, "no_mobile", 0))
             elif (channel == "email" and recipient.is_blacklisted) or (
                 channel == "sms" and recipient.phone_sanitized_blacklisted
             ):
-                decisions.append(
-                    (followup, "skipped", None, self.env._("Opted out: the customer unsubscribed."))
-                )
+                decisions.append((followup, "skipped", None, "opted_out", 0))
             elif (company, today) in closed:
-                day = closed[company, today]
-                decisions.append(
-                    (
-                        followup,
-                        "held",
-                        day,
-                        self.env._(
-                            "Held back: not a working day; goes out on %(date)s.",
-                            date=format_date(self.env, day),
-                        ),
-                    )
-                )
+                decisions.append((followup, "held", closed[company, today], "closed_day", 0))
             elif customer in complaining:
-                decisions.append(
-                    (
-                        followup,
-                        "held",
-                        today + timedelta(days=1),
-                        self.env._("Held back while the customer's complaint is open."),
-                    )
-                )
+                decisions.append((followup, "held", today + timedelta(days=1), "complaint_open", 0))
             elif len(touches.get(customer, [])) >= cap:
                 day = min(touches[customer]) + timedelta(days=7)
-                decisions.append(
-                    (
-                        followup,
-                        "held",
-                        day,
-                        self.env._(
-                            "Held back: %(count)s messages this week already; goes out on "
-                            "%(date)s.",
-                            count=len(touches[customer]),
-                            date=format_date(self.env, day),
-                        ),
-                    )
-                )
+                decisions.append((followup, "held", day, "weekly_cap", len(touches[customer])))
             else:
                 touches.setdefault(customer, []).append(today)
                 send.append(followup)
@@ -141,25 +107,27 @@ class RetentionCadence(models.Model):
             self.env.cr.execute(
                 SQL(
                     """UPDATE retention_followup f
-                          SET state = v.state, reason = v.reason,
+                          SET state = v.state, reason_code = v.code, reason_date = v.day,
+                              reason_count = v.count,
                               date_deadline = COALESCE(v.day, f.date_deadline)
-                         FROM unnest(%s::int[], %s::varchar[], %s::date[], %s::varchar[])
-                              AS v(id, state, day, reason)
+                         FROM unnest(%s::int[], %s::varchar[], %s::date[], %s::varchar[],
+                                     %s::int[])
+                              AS v(id, state, day, code, count)
                         WHERE f.id = v.id""",
-                    [d[0].id for d in decisions],
-                    [d[1] for d in decisions],
-                    [d[2] for d in decisions],
-                    [d[3] for d in decisions],
+                    *(list(column) for column in zip(*((d[0].id, *d[1:]) for d in decisions))),
                 )
             )
-            followups.invalidate_recordset(["state", "reason", "date_deadline"])
+            followups.invalidate_recordset(
+                ["state", "reason_code", "reason_date", "reason_count", "date_deadline"]
+            )
         return followups.browse([f.id for f in send])
 
     def _mark_sent(self, followups, messages=None, texts=None):
         self.env.cr.execute(
             SQL(
                 """UPDATE retention_followup f
-                      SET state = 'sent', reason = NULL, date_done = %s,
+                      SET state = 'sent', reason_code = NULL, reason_date = NULL,
+                          reason_count = NULL, date_done = %s,
                           mail_message_id = v.message_id, sms_id = v.sms_id
                      FROM unnest(%s::int[], %s::int[], %s::int[]) AS v(id, message_id, sms_id)
                     WHERE f.id = v.id""",
@@ -170,19 +138,24 @@ class RetentionCadence(models.Model):
             )
         )
         followups.invalidate_recordset(
-            ["state", "reason", "date_done", "mail_message_id", "sms_id"]
+            [
+                "state",
+                "reason_code",
+                "reason_date",
+                "reason_count",
+                "date_done",
+                "mail_message_id",
+                "sms_id",
+            ]
         )
 
-    def _skip(self, followups, reason):
-        followups.write({"state": "skipped", "reason": reason})
-
-    def _by_template(self, followups, field, missing):
+    def _by_template(self, followups, field):
         """(template, follow-ups, {follow-up id: target id}) per step; steps
-        without a template of the rule's record are skipped with `missing`."""
+        without a template of the rule's record are skipped."""
         for step, group in followups.grouped("step_id").items():
             template = step[field]
             if not template or template.model != self.res_model:
-                self._skip(group, missing)
+                group.write({"state": "skipped", "reason_code": "no_template"})
                 continue
             yield template, group, self._target_ids(group)
 
@@ -199,7 +172,6 @@ class RetentionCadence(models.Model):
         for template, group, targets in self._by_template(
             followups,
             "retention_mail_template_id",
-            self.env._("The step has no e-mail template for this rule."),
         ):
             rendered = template.sudo()._generate_template(
                 list(set(targets.values())), ("subject", "body_html", "email_from", "lang")
@@ -279,7 +251,6 @@ class RetentionCadence(models.Model):
         for template, group, targets in self._by_template(
             followups,
             "retention_sms_template_id",
-            self.env._("The step has no text template for this rule."),
         ):
             bodies = template.sudo()._render_field(
                 "body", list(set(targets.values())), compute_lang=True
@@ -327,8 +298,8 @@ class RetentionCadence(models.Model):
         stopped = self.env.cr.fetchall()
         by_reason = defaultdict(list)
         for followup_id, kind, day in stopped:
-            by_reason[self._exit_reason(kind, day)].append(followup_id)
-        for reason, ids in by_reason.items():
-            held.browse(ids).write({"state": "stopped", "reason": reason})
+            by_reason[kind, day].append(followup_id)
+        for (kind, day), ids in by_reason.items():
+            held.browse(ids).write({"state": "stopped", "reason_code": kind, "reason_date": day})
         self._run_step_kinds(held - held.browse([row[0] for row in stopped]))
         return len(held)

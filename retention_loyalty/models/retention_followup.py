@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 
 class RetentionFollowup(models.Model):
@@ -20,7 +20,7 @@ class RetentionFollowup(models.Model):
         "mail.activity.plan.template", "Step", required=True, ondelete="cascade"
     )
     activity_type_id = fields.Many2one(related="step_id.activity_type_id")
-    summary = fields.Char(related="step_id.summary")
+    summary = fields.Char(compute="_compute_summary")
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, index=True, ondelete="cascade"
     )
@@ -58,8 +58,32 @@ class RetentionFollowup(models.Model):
         required=True,
         index=True,
     )
-    reason = fields.Char(
+    # The facts of why a message was held back, skipped or stopped; the words
+    # are rendered in the reader's language (`reason`).
+    reason_code = fields.Selection(
+        [
+            ("document_gone", "Document deleted"),
+            ("trigger_gone", "Trigger no longer holds"),
+            ("no_template", "No template"),
+            ("no_email", "No e-mail address"),
+            ("no_mobile", "No mobile number"),
+            ("opted_out", "Unsubscribed"),
+            ("closed_day", "Not a working day"),
+            ("complaint_open", "Complaint open"),
+            ("weekly_cap", "Weekly message limit"),
+            ("reply", "Customer replied"),
+            ("feedback", "Customer gave feedback"),
+            ("complaint", "Customer complained"),
+            ("meeting", "Meeting booked"),
+            ("activity", "Activity done"),
+        ],
+        "Reason Code",
         readonly=True,
+    )
+    reason_date = fields.Date(readonly=True)
+    reason_count = fields.Integer(readonly=True)
+    reason = fields.Char(
+        compute="_compute_reason",
         help="Why a message to the customer was held back, skipped or stopped, in words "
         "(e.g. stopped: the customer replied on 12 May).",
     )
@@ -78,6 +102,79 @@ class RetentionFollowup(models.Model):
             """CREATE UNIQUE INDEX IF NOT EXISTS retention_followup_occurrence_uniq
                ON retention_followup (step_id, res_model, res_id,
                                       COALESCE(cycle, '1970-01-01'::date), occurrence)"""
+        )
+
+    @api.depends("step_id.retention_summary", "step_id.summary")
+    @api.depends_context("lang")
+    def _compute_summary(self):
+        for followup in self:
+            step = followup.step_id
+            followup.summary = step.retention_summary or step.summary
+
+    @api.depends("reason_code", "reason_date", "reason_count", "cadence_id", "step_id")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        for followup in self:
+            followup.reason = followup._reason_text() if followup.reason_code else False
+
+    def _reason_text(self):
+        """The reason in the reader's language, from its stored facts (one
+        method per code: `_reason_<code>`, so other addons can add theirs)."""
+        self.ensure_one()
+        when = format_date(self.env, self.reason_date) if self.reason_date else "-"
+        return getattr(self, f"_reason_{self.reason_code}")(when)
+
+    def _reason_document_gone(self, when):
+        return self.env._("Its document no longer exists.")
+
+    def _reason_trigger_gone(self, when):
+        return self.env._("Its trigger no longer holds.")
+
+    def _reason_no_template(self, when):
+        if self.step_id.retention_action == "sms_customer":
+            return self.env._("The step has no text template for this rule.")
+        return self.env._("The step has no e-mail template for this rule.")
+
+    def _reason_no_email(self, when):
+        return self.env._("No e-mail address.")
+
+    def _reason_no_mobile(self, when):
+        return self.env._("No mobile number.")
+
+    def _reason_opted_out(self, when):
+        return self.env._("Opted out: the customer unsubscribed.")
+
+    def _reason_closed_day(self, when):
+        return self.env._("Held back: not a working day; goes out on %(date)s.", date=when)
+
+    def _reason_complaint_open(self, when):
+        return self.env._("Held back while the customer's complaint is open.")
+
+    def _reason_weekly_cap(self, when):
+        # The count in brackets reads right for any number in every language.
+        return self.env._(
+            "Held back: weekly message limit reached (%(count)s); goes out on %(date)s.",
+            count=self.reason_count,
+            date=when,
+        )
+
+    def _reason_reply(self, when):
+        return self.env._("Stopped: the customer replied on %(date)s.", date=when)
+
+    def _reason_feedback(self, when):
+        return self.env._("Stopped: the customer gave feedback on %(date)s.", date=when)
+
+    def _reason_complaint(self, when):
+        return self.env._("Stopped: the customer complained on %(date)s.", date=when)
+
+    def _reason_meeting(self, when):
+        return self.env._("Stopped: a meeting is booked for %(date)s.", date=when)
+
+    def _reason_activity(self, when):
+        return self.env._(
+            "Stopped: %(activity)s done on %(date)s.",
+            activity=self.cadence_id.exit_activity_type_id.name or "-",
+            date=when,
         )
 
     @api.depends("summary", "partner_id")

@@ -214,15 +214,22 @@ class RetentionProfile(models.Model):
 
     def _health_reason_recency(self, profile, params):
         days = max((self.env["retention.engine"]._today() - profile.last_order_date).days, 0)
+        interval = profile.health_expected_interval
+        if days == 0:
+            return self.env._("ordered today, expected every %(interval)s", interval=interval)
+        if days == 1:
+            return self.env._("no order for 1 day, expected every %(interval)s", interval=interval)
         return self.env._(
             "no order for %(days)s days, expected every %(interval)s",
             days=days,
-            interval=profile.health_expected_interval,
+            interval=interval,
         )
 
     def _health_reason_frequency(self, profile, params):
+        if profile.loyalty_order_count == 1:
+            return self.env._("1 order in %(months)s months", months=params["evaluation_months"])
         return self.env._(
-            "%(count)s order(s) in %(months)s months",
+            "%(count)s orders in %(months)s months",
             count=profile.loyalty_order_count,
             months=params["evaluation_months"],
         )
@@ -249,16 +256,15 @@ class RetentionProfile(models.Model):
         )
 
     def _health_reason_complaints(self, profile, params):
-        if profile.health_late_complaints:
-            return self.env._(
-                "%(count)s open complaint(s) past the target time",
-                count=profile.health_late_complaints,
-            )
-        if profile.health_open_complaints:
-            return self.env._(
-                "%(count)s open complaint(s), within the target time",
-                count=profile.health_open_complaints,
-            )
+        late, open_ = profile.health_late_complaints, profile.health_open_complaints
+        if late == 1:
+            return self.env._("1 open complaint past the target time")
+        if late:
+            return self.env._("%(count)s open complaints past the target time", count=late)
+        if open_ == 1:
+            return self.env._("1 open complaint, within the target time")
+        if open_:
+            return self.env._("%(count)s open complaints, within the target time", count=open_)
         if profile.health_complaints < COMPLAINT_POINTS["resolved"]:
             return self.env._("complaints resolved, some late")
         return self.env._("complaints resolved in time")

@@ -77,7 +77,7 @@ class TestHealthScore(RetentionCase):
         # 4541 / 80 = 56.8; the complaint loses 15 x 100 / 80 = 19 points.
         self.assertAlmostEqual(profile.health_score, 56.8)
         self.assertIn(
-            f"complaints {M}19: 1 open complaint(s) past the target time",
+            f"complaints {M}19: 1 open complaint past the target time",
             self._explanation(self.alpha),
         )
 
@@ -98,7 +98,7 @@ class TestHealthScore(RetentionCase):
         text = self._explanation(self.alpha)
         self.assertIn("69.9/100, At Risk", text, "as the gauge prints it, not rounded to 70")
         lines = [
-            f"frequency {M}11: 3 order(s) in 12 months",
+            f"frequency {M}11: 3 orders in 12 months",
             f"recency {M}10: no order for 80 days, expected every 75",
             f"satisfaction {M}5: recent answers average 8.0/10",
             f"effort {M}5: recent answers average 5.0/7 (7 is very easy)",
@@ -143,7 +143,7 @@ class TestHealthScore(RetentionCase):
         self.alpha._loyalty_recompute()
         note = self._last_note(self.alpha)
         self.assertIn("Health: At Risk → Good (69.9 → 69.9/100)", note)
-        self.assertIn(f"frequency {M}11: 3 order(s) in 12 months", note)
+        self.assertIn(f"frequency {M}11: 3 orders in 12 months", note)
         count = len(self.alpha.message_ids)
         self.alpha._loyalty_recompute()
         self.assertEqual(len(self.alpha.message_ids), count, "logged once")
