@@ -1,6 +1,6 @@
 {
     "name": "Retention & Loyalty",
-    "version": "18.0.2.4.0",
+    "version": "18.0.2.5.0",
     "category": "Sales/CRM",
     "summary": "Keep customers: loyalty tiers, satisfaction and effort, "
     "advocates, referrals, complaints, account reviews and follow-up cadences",
@@ -58,6 +58,11 @@
             "retention_loyalty/static/src/**/*",
             # Extends the graph view, which Odoo loads on demand (below).
             ("remove", "retention_loyalty/static/src/views/nps_graph/**"),
+            ("remove", "retention_loyalty/static/src/public/**"),
+        ],
+        # The public pages' few scripts (Copy and Share of the referral link).
+        "web.assets_frontend": [
+            "retention_loyalty/static/src/public/**/*",
         ],
         "web.assets_backend_lazy": [
             "retention_loyalty/static/src/views/nps_graph/**",

@@ -74,7 +74,8 @@ def post_at_once(base, posts):
         session = requests.Session()
         page = session.get(f"{base}/retention/referral/{code}", timeout=60)
         token = CSRF.search(page.text).group(1)
-        ready.append((session, code, {"csrf_token": token, "name": name, "email": email}))
+        data = {"csrf_token": token, "name": name, "email": email, "consent": "1"}
+        ready.append((session, code, data))
     barrier = threading.Barrier(len(ready))
     statuses = [None] * len(ready)
 

@@ -22,13 +22,20 @@ class RetentionFeedbackController(http.Controller):
             request.update_context(lang=found.partner_id.lang or request.env.lang)
         return found or None
 
-    def _message(self, title, text, status, feedback_request=None):
+    def _message(self, title, text, status, feedback_request=None, **values):
         """A page of one message, under the asking company's logo and name
         when the link is known."""
         return request.render(
             "retention_loyalty.feedback_page_message",
-            {"title": title, "text": text, "feedback_request": feedback_request},
+            {"title": title, "text": text, "feedback_request": feedback_request, **values},
             status=status,
+        )
+
+    def _promoter_values(self, feedback_request, score):
+        """A promoter's thank-you closes the loop: their referral link and the
+        company's review page."""
+        return request.env["retention.profile"]._promoter_values(
+            feedback_request.partner_id, feedback_request.company_id, score
         )
 
     def _refuse(self, feedback_request):
@@ -101,7 +108,12 @@ class RetentionFeedbackController(http.Controller):
         feedback = feedback_request.feedback_id
         return request.render(
             "retention_loyalty.feedback_page_details",
-            {**values, "feedback": feedback, "score": number},
+            {
+                **values,
+                "feedback": feedback,
+                "score": number,
+                **self._promoter_values(feedback_request, number),
+            },
         )
 
     @http.route(
@@ -128,4 +140,5 @@ class RetentionFeedbackController(http.Controller):
             request.env._("Your answer helps us serve you better."),
             200,
             feedback_request,
+            **self._promoter_values(feedback_request, number),
         )

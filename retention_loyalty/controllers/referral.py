@@ -55,8 +55,16 @@ class RetentionReferralController(http.Controller):
         profile = self._find(code)
         if not profile:
             return self._unknown()
+        return self._form(profile, code)
+
+    def _form(self, profile, code, status=200, **values):
         return self._page(
-            "retention_loyalty.referral_page_form", profile, code=code, name="", email=""
+            "retention_loyalty.referral_page_form",
+            profile,
+            status,
+            code=code,
+            **{"name": "", "email": "", "consent": False, **values},
+            **profile._referral_page_values(),
         )
 
     @http.route(
@@ -66,7 +74,7 @@ class RetentionReferralController(http.Controller):
         methods=["POST"],
         sitemap=False,
     )
-    def referral_submit(self, code, name=None, email=None, **kwargs):
+    def referral_submit(self, code, name=None, email=None, consent=None, **kwargs):
         profile = self._find(code)
         if not profile:
             return self._unknown()
@@ -81,19 +89,31 @@ class RetentionReferralController(http.Controller):
             or len(email) > MAX_EMAIL_LENGTH
             or not email_normalize(email)
         ):
-            return self._page(
-                "retention_loyalty.referral_page_form",
+            return self._form(
                 profile,
+                code,
                 400,
-                code=code,
                 name=name[:MAX_NAME_LENGTH].replace("\x00", ""),
                 email=email[:MAX_EMAIL_LENGTH].replace("\x00", ""),
+                consent=bool(consent),
                 error=request.env._("Please give your name and a valid e-mail address."),
+            )
+        if not consent:
+            # Nothing of the friend is kept without their consent (GDPR).
+            return self._form(
+                profile,
+                code,
+                400,
+                name=name,
+                email=email,
+                error=request.env._("Please agree that we keep your name and e-mail."),
             )
         try:
             # The limit is checked with the insert, under the gate: see
             # retention_referral_limits.py.
-            referral = Referral.sudo()._submit_from_page(profile, name, email, ip_address)
+            referral = Referral.sudo()._submit_from_page(
+                profile, name, email, ip_address, profile._referral_consent_text()
+            )
         except TooManyReferrals as refusal:
             return self._message(request.env._("Too many referrals"), str(refusal), 429, profile)
         return self._page(

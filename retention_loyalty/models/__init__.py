@@ -46,3 +46,4 @@ from . import digest_digest
 from . import retention_referral
 from . import retention_referral_limits
 from . import retention_profile_portal
+from . import retention_profile_share

@@ -125,6 +125,9 @@ class ResConfigSettings(models.TransientModel):
         "are refused (HTTP 429).",
     )
 
+    retention_review_url = fields.Char(related="company_id.retention_review_url", readonly=False)
+    retention_privacy_url = fields.Char(related="company_id.retention_privacy_url", readonly=False)
+
     @api.model
     def get_values(self):
         values = super().get_values()

@@ -137,7 +137,7 @@ class RetentionProfile(models.Model):
             "tier": tier,
             "tier_pricelist": tier.pricelist_id.name if tier.pricelist_id else False,
             "progress": self._portal_progress(),
-            "referral_url": f"{company.get_base_url()}/retention/referral/{self.referral_code}",
+            **self._share_values(),
             "referees": [
                 {"name": referral.first_name, "status": referral._portal_status()}
                 for referral in referrals

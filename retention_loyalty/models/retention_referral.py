@@ -50,6 +50,9 @@ class RetentionReferral(models.Model):
     email_identity = fields.Char(compute="_compute_email_normalized", store=True, index=True)
     ip_address = fields.Char("IP Address", groups="retention_loyalty.group_retention_manager")
     lead_id = fields.Many2one("crm.lead", "Lead", ondelete="set null", index="btree_not_null")
+    # The friend's consent, as the page showed it (GDPR: proof of what was agreed).
+    consent_date = fields.Datetime("Consent Given On", readonly=True)
+    consent_text = fields.Text("Consent Given", readonly=True)
     referee_id = fields.Many2one(
         "res.partner",
         "Referee",
@@ -114,7 +117,7 @@ class RetentionReferral(models.Model):
         return self.sudo().search_count([("ip_address", "=", ip_address), ("date", ">=", since)])
 
     @api.model
-    def _create_from_page(self, profile, friend_name, email, ip_address):
+    def _create_from_page(self, profile, friend_name, email, ip_address, consent_text=None):
         """A friend left their name and e-mail on `profile`'s referral page:
         a lead in the profile's company for the referrer's salesperson, with
         the Referral source, the referral record, and a note on the referrer."""
@@ -150,6 +153,8 @@ class RetentionReferral(models.Model):
                     "email": email,
                     "ip_address": ip_address,
                     "lead_id": lead.id,
+                    "consent_text": consent_text,
+                    "consent_date": consent_text and fields.Datetime.now(),
                 }
             )
         )
@@ -214,6 +219,8 @@ class RetentionReferral(models.Model):
             "date",
             "company_id",
             "ip_address",
+            "consent_date",
+            "consent_text",
             "lead_id",
             "state",
             "sale_order_id",

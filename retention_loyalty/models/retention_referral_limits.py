@@ -50,7 +50,7 @@ class RetentionReferral(models.Model):
             )
 
     @api.model
-    def _submit_from_page(self, profile, friend_name, email, ip_address):
+    def _submit_from_page(self, profile, friend_name, email, ip_address, consent_text=None):
         """The referral page's submission: within the visitor's hourly limit
         (else TooManyReferrals), first referrer wins; returns the referral."""
         self._gate(
@@ -63,4 +63,4 @@ class RetentionReferral(models.Model):
             raise TooManyReferrals(
                 self.env._("Please try again in an hour. Thank you for your patience.")
             )
-        return self._create_from_page(profile, friend_name, email, ip_address)
+        return self._create_from_page(profile, friend_name, email, ip_address, consent_text)

@@ -17,6 +17,7 @@ from . import test_cadence_platform
 from . import test_cadence_touches
 from . import test_cadence_joins
 from . import test_referral_page
+from . import test_referral_share
 from . import test_retention_rate
 from . import test_purchase_channels
 from . import test_health

@@ -51,7 +51,8 @@ class TestReferralPage(RetentionCase, HttpCase):
             csrf = CSRF.search(self._page(self.profile_b.referral_code).text).group(1)
         self.env.flush_all()
         response = self.url_open(
-            f"/retention/referral/{code}/submit", data={"csrf_token": csrf, **data}
+            f"/retention/referral/{code}/submit",
+            data={"csrf_token": csrf, "consent": "1", **data},
         )
         self.env.invalidate_all()
         return response

@@ -5,6 +5,16 @@ from odoo.tools import format_date
 class RetentionProfile(models.Model):
     _inherit = "retention.profile"
 
+    def _referral_page_values(self):
+        """The friend's welcome gift, as the loyalty program words its rewards
+        ("10% on your order"), in the friend's language."""
+        values = super()._referral_page_values()
+        program = self.sudo().company_id.retention_referral_welcome_program_id
+        rewards = program.reward_ids.mapped("description")
+        if rewards:
+            values["incentive"] = ", ".join(filter(None, rewards))
+        return values
+
     def _portal_rewards(self):
         """The referral rewards of the customer in the profile's company, with
         points left: only those (a colleague's own gift cards stay theirs)."""

@@ -9,7 +9,7 @@ from odoo import Command, fields
 from odoo.addons.retention_loyalty.models.retention_identity import address_key, email_key
 from odoo.addons.retention_loyalty.tests.common import RetentionCase
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -365,3 +365,23 @@ class TestReferralRewards(RetentionCase):
         self.assertIn(held.welcome_card_id.code, mail.body_html, "the code goes by e-mail")
         self._run_cron_after_hold(held)
         self.assertEqual(held.reward_state, "issued")
+
+
+@tagged("post_install", "-at_install")
+class TestReferralPageIncentive(RetentionCase, HttpCase):
+    def test_the_page_shows_the_welcome_programs_reward_in_the_friends_language(self):
+        company = self.env.company
+        welcome, _credit = TestReferralRewards._programs(company, "P")
+        welcome.reward_ids = [
+            Command.clear(),
+            Command.create({"reward_type": "discount", "discount": 10, "discount_mode": "percent"}),
+        ]
+        profile = self.env["retention.profile"]._profiles_of(self._customer("Page Co"), company)
+        page = self.url_open(f"/retention/referral/{profile.referral_code}")
+        self.assertNotIn("welcome gift", page.text, "no program, no promise")
+        company.retention_referral_welcome_program_id = welcome
+        description = welcome.reward_ids.description
+        self.assertIn("10%", description)
+        page = self.url_open(f"/retention/referral/{profile.referral_code}")
+        self.assertIn("A welcome gift for your first order", page.text)
+        self.assertIn(description, page.text)
