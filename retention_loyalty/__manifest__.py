@@ -33,6 +33,7 @@
         "views/retention_complaint_views.xml",
         "views/retention_feedback_request_views.xml",
         "views/retention_feedback_templates.xml",
+        "views/retention_customer_email_layout.xml",
         "views/retention_feedback_email_templates.xml",
         "views/digest_digest_views.xml",
         "report/retention_report_views.xml",
@@ -58,6 +59,7 @@
             "retention_loyalty/static/src/**/*",
             # Extends the graph view, which Odoo loads on demand (below).
             ("remove", "retention_loyalty/static/src/views/nps_graph/**"),
+            ("remove", "retention_loyalty/static/src/views/health_graph/**"),
             ("remove", "retention_loyalty/static/src/public/**"),
         ],
         # The public pages' few scripts (Copy and Share of the referral link).
@@ -66,6 +68,7 @@
         ],
         "web.assets_backend_lazy": [
             "retention_loyalty/static/src/views/nps_graph/**",
+            "retention_loyalty/static/src/views/health_graph/**",
         ],
         "web.assets_tests": [
             "retention_loyalty/static/tests/tours/*.js",

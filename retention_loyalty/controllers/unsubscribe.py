@@ -46,13 +46,13 @@ class RetentionUnsubscribeController(http.Controller):
             partner = self._partner(partner_id, token, email)
         except OutOfDate:
             return self._out_of_date()
-        done = bool(request.env["mail.blacklist"].sudo()._search([("email", "=", email)], limit=1))
+        if request.env["mail.blacklist"].sudo()._search([("email", "=", email)], limit=1):
+            return self._done(partner, token, email)
         return request.render(
             "retention_loyalty.unsubscribe_page",
             {
                 "partner": partner,
                 "email": email,
-                "done": done,
                 "action": f"/retention/unsubscribe/{partner.id}/{token}?"
                 + urlencode({"email": email}),
             },
@@ -76,7 +76,36 @@ class RetentionUnsubscribeController(http.Controller):
         request.env["mail.blacklist"].sudo()._add(
             email, message=request.env._("Unsubscribed from follow-up e-mails (one-click link).")
         )
+        return self._done(partner, token, email)
+
+    def _done(self, partner, token, email):
         return request.render(
             "retention_loyalty.unsubscribe_page",
-            {"partner": partner, "email": email, "done": True},
+            {
+                "partner": partner,
+                "email": email,
+                "done": True,
+                "resubscribe_action": f"/retention/unsubscribe/{partner.id}/{token}/resubscribe?"
+                + urlencode({"email": email}),
+            },
+        )
+
+    # A mistake undone from the same page: a browser's form, with its CSRF token.
+    @http.route(
+        "/retention/unsubscribe/<int:partner_id>/<string:token>/resubscribe",
+        type="http",
+        auth="public",
+        methods=["POST"],
+    )
+    def resubscribe(self, partner_id, token, email=None, **kwargs):
+        try:
+            partner = self._partner(partner_id, token, email)
+        except OutOfDate:
+            return self._out_of_date()
+        request.env["mail.blacklist"].sudo()._remove(
+            email, message=request.env._("Subscribed again to follow-up e-mails (their link).")
+        )
+        return request.render(
+            "retention_loyalty.unsubscribe_page",
+            {"partner": partner, "email": email, "resubscribed": True},
         )

@@ -40,6 +40,7 @@ from . import retention_review_question
 from . import retention_account_review
 from . import retention_account_review_answer
 from . import retention_complaint_category
+from . import retention_customer_email
 from . import retention_complaint
 from . import retention_feedback_request
 from . import digest_digest

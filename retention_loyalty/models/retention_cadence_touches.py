@@ -191,13 +191,14 @@ class RetentionCadence(models.Model):
                 recipient = self._recipient(followup, sources)
                 sender = followup.partner_id.user_id or self.fallback_user_id
                 url = unsubscribe._url(recipient)
-                footer = unsubscribe.with_context(
-                    lang=values.get("lang") or recipient.lang
-                )._footer(followup.company_id, url)
+                lang = values.get("lang") or recipient.lang
+                footer = unsubscribe.with_context(lang=lang)._footer(followup.company_id, url)
                 mails.append(
                     {
                         "subject": values.get("subject"),
-                        "body_html": Markup(values.get("body_html") or "") + footer,
+                        "body_html": self.env["retention.customer.email"]
+                        .with_context(lang=lang)
+                        ._wrap(values.get("body_html"), followup.company_id, sender, footer),
                         # What the customer got stays readable in the chatter.
                         "body": Markup(values.get("body_html") or ""),
                         "email_from": sender.email_formatted

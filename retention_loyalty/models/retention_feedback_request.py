@@ -277,8 +277,16 @@ class RetentionFeedbackRequest(models.Model):
                     "subject": lang_render.env._(
                         "%(company)s: how likely are you to recommend us?", company=company.name
                     ),
-                    # Like every e-mail to a customer: the one-click unsubscribe.
-                    "body_html": body + unsubscribe.with_env(lang_render.env)._footer(company, url),
+                    # Like every e-mail to a customer: the company's layout and
+                    # the one-click unsubscribe.
+                    "body_html": self.env["retention.customer.email"]
+                    .with_env(lang_render.env)
+                    ._wrap(
+                        body,
+                        company,
+                        sender,
+                        unsubscribe.with_env(lang_render.env)._footer(company, url),
+                    ),
                     "body": lang_render.env._("Feedback request e-mailed."),
                     "email_from": sender.email_formatted or company.email_formatted,
                     "recipient_ids": [fields.Command.link(partner.id)],

@@ -40,3 +40,12 @@ class RetentionHealthHistory(models.Model):
     def _compute_change(self):
         for row in self:
             row.change = row.score - row.previous_score if row.previous_band else 0.0
+
+    @api.model
+    def get_band_limits(self):
+        """The Settings' band limits, for the graph's lines."""
+        settings = self.env["retention.engine"]._settings()
+        return {
+            "good_min": settings["health_good_min"],
+            "poor_below": settings["health_poor_below"],
+        }

@@ -187,6 +187,7 @@ class RetentionReferral(models.Model):
             partner_ids=referrer.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="retention_loyalty.customer_email_layout",
             **self._sender(),
         )
 

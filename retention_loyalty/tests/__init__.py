@@ -18,6 +18,8 @@ from . import test_cadence_touches
 from . import test_cadence_joins
 from . import test_referral_page
 from . import test_referral_share
+from . import test_shipped_languages
+from . import test_unsubscribe
 from . import test_retention_rate
 from . import test_purchase_channels
 from . import test_health

@@ -5,9 +5,9 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command, fields, tools
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from .smtp_sink import SmtpSink
 from .test_cadence import DETRACTOR, CadenceCase
@@ -255,60 +255,6 @@ class TestCustomerTouches(CadenceCase):
         self.assertEqual(sms.number, customer.phone_sanitized)
         self.assertEqual(sms.body, "Texted, we are sorry: we will call you today.")
         self.assertEqual(sms.state, "outgoing")
-
-
-@tagged("post_install", "-at_install")
-class TestUnsubscribe(HttpCase):
-    def test_one_click_unsubscribe_blacklists_the_address_and_a_forged_link_gets_404(self):
-        customer = self.env["res.partner"].create(
-            {"name": "Leaving", "email": "leaving@example.com"}
-        )
-        url = self.env["retention.unsubscribe"]._url(customer)
-        path = url[url.index("/retention/") :]
-        page = self.url_open(path)
-        self.assertEqual(page.status_code, 200)
-        self.assertIn("Unsubscribe", page.text)
-        # Its own title, the page's language, and whose e-mails these are.
-        self.assertIn("<title>Unsubscribe", page.text)
-        self.assertIn('<html lang="en-US"', page.text)
-        self.assertIn(self.env.company.name, page.text)
-        token = path.split("/")[4].split("?")[0]
-        self.assertEqual(self.url_open(path.replace(token, "x" + token[1:])).status_code, 404)
-        self.assertEqual(
-            self.url_open(path.replace("leaving%40", "other%40")).status_code,
-            404,
-            "the address is signed too",
-        )
-        # What a mail client posts for List-Unsubscribe-Post (RFC 8058).
-        done = self.url_open(path, data={"List-Unsubscribe": "One-Click"})
-        self.assertEqual(done.status_code, 200)
-        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "leaving@example.com")]))
-        self.assertTrue(customer.is_blacklisted)
-
-    def test_an_old_link_unsubscribes_the_address_it_was_sent_to_only(self):
-        customer = self.env["res.partner"].create(
-            {"name": "Mover", "email": "mover-old@example.com"}
-        )
-        url = self.env["retention.unsubscribe"]._url(customer)
-        customer.email = "someone-else@example.com"  # a portal user changes their address
-        path = url[url.index("/retention/") :]
-        self.assertIn("mover-old@example.com", self.url_open(path).text)
-        self.url_open(path, data={"List-Unsubscribe": "One-Click"})
-        blacklisted = self.env["mail.blacklist"].search([]).mapped("email")
-        self.assertIn("mover-old@example.com", blacklisted)
-        self.assertNotIn("someone-else@example.com", blacklisted)
-        self.assertFalse(customer.is_blacklisted)
-
-    def test_a_link_of_before_addresses_were_signed_says_it_is_out_of_date(self):
-        customer = self.env["res.partner"].create({"name": "Old link", "email": "old@example.com"})
-        legacy = tools.hmac(self.env(su=True), "retention-unsubscribe", customer.id)
-        path = f"/retention/unsubscribe/{customer.id}/{legacy}"
-        page = self.url_open(path)
-        self.assertEqual(page.status_code, 410)
-        self.assertIn("out of date", page.text)
-        posted = self.url_open(path, data={"List-Unsubscribe": "One-Click"})
-        self.assertEqual(posted.status_code, 410)
-        self.assertFalse(customer.is_blacklisted, "it might not be their address any more")
 
 
 @tagged("post_install", "-at_install")

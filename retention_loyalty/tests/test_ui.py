@@ -74,13 +74,18 @@ class TestRetentionUi(HttpCase):
             ("2026-02-04", 3),
             ("2026-02-05", 4),
             ("2026-02-06", 5),
+            # Nobody answers in March: the month shows, empty.
+            ("2026-04-08", 10),
         ]
         feedback = self.env["retention.feedback"].create(
             [{"partner_id": customer.id, "date": date, "score": score} for date, score in answers]
         )
         self.assertEqual(
             feedback.mapped("nps_category"),
-            ["promoter", "promoter", "passive", "detractor"] + ["promoter"] + ["detractor"] * 3,
+            ["promoter", "promoter", "passive", "detractor"]
+            + ["promoter"]
+            + ["detractor"] * 3
+            + ["promoter"],
         )
         # Answers in a company the admin belongs to but has not selected.
         other_company = self.env["res.company"].create({"name": "Tour NPS Other Company"})
@@ -94,6 +99,26 @@ class TestRetentionUi(HttpCase):
         self.start_tour(
             "/odoo/action-retention_loyalty.action_retention_nps_report",
             "retention_loyalty_nps_report_tour",
+            login="admin",
+        )
+
+    def test_admin_reads_health_movements_against_the_band_limits(self):
+        params = self.env["ir.config_parameter"]
+        params.set_param("retention_loyalty.health_good_min", 75)
+        params.set_param("retention_loyalty.health_poor_below", 35)
+        customer = self.env["res.partner"].create({"name": "Tour Health", "is_company": True})
+        self.env["retention.health.history"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": self.env.company.id,
+                "date": fields.Date.today(),
+                "score": 60,
+                "band": "at_risk",
+            }
+        )
+        self.start_tour(
+            "/odoo/action-retention_loyalty.action_retention_health_history",
+            "retention_loyalty_health_graph_tour",
             login="admin",
         )
 

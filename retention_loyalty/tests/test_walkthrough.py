@@ -210,6 +210,8 @@ class TestWalkthroughPages(HttpCase):
         self.assertEqual(thanks.status_code, 200)
         self.assertIn("Thank you!", thanks.text)
         self.assertIn("Thankful Furniture", thanks.text)
-        self.assertIn('alt="Logo"', thanks.text, "the company's logo, as on the question")
+        self.assertIn(
+            'alt="Thankful Furniture"', thanks.text, "the company's logo, as on the question"
+        )
         closed = self.url_open(f"{url}?score=9")
         self.assertIn("Thankful Furniture", closed.text)

@@ -133,15 +133,19 @@ class RetentionReferral(models.Model):
             mails.append(
                 {
                     "subject": env._("%(company)s: your welcome code", company=company.name),
-                    "body_html": Markup("<p>%s</p><p><b>%s</b></p>")
-                    % (
-                        env._(
-                            "%(referrer)s recommended us to you. Here is your welcome code for "
-                            "your first order (%(program)s):",
-                            referrer=referral.referrer_id.name,
-                            program=referral.welcome_card_id.program_id.name,
+                    "body_html": env["retention.customer.email"]._wrap(
+                        Markup("<p>%s</p><p><b>%s</b></p>")
+                        % (
+                            env._(
+                                "%(referrer)s recommended us to you. Here is your welcome code "
+                                "for your first order (%(program)s):",
+                                referrer=referral.referrer_id.name,
+                                program=referral.welcome_card_id.program_id.name,
+                            ),
+                            referral.welcome_card_id.code,
                         ),
-                        referral.welcome_card_id.code,
+                        company,
+                        referral.user_id,
                     ),
                     "email_to": referral.email,
                     "email_from": company.email_formatted,

@@ -83,5 +83,29 @@ registry.category("web_tour.tours").add("retention_loyalty_email_step_tour", {
             content: "Schedule Now says what it did",
             trigger: '.o_notification:contains("Scheduled now")',
         },
+        {
+            trigger: 'a.nav-link:contains("Steps")',
+            run: "click",
+        },
+        {
+            content: "the step's e-mail, rendered for a sample customer",
+            trigger: 'button[name="action_preview_retention_email"]',
+            run: "click",
+        },
+        {
+            trigger: '.modal .o_field_widget[name="body_html"]:contains("Hello")',
+        },
+        {
+            trigger: ".modal .btn-close",
+            run: "click",
+        },
+        {
+            trigger: 'button[name="action_view_followups"]',
+            run: "click",
+        },
+        {
+            content: "the rule's follow-ups, in every state (an e-mail held back too)",
+            trigger: ".o_list_view .o_group_name",
+        },
     ],
 });

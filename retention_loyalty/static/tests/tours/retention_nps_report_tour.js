@@ -40,8 +40,10 @@ registry.category("web_tour.tours").add("retention_loyalty_nps_report_tour", {
             run: "click",
         },
         {
-            content: "the chart shows the customer's two months, the NPS of each",
-            trigger: `${CANVAS}[aria-label="NPS by month: January 2026: 25, February 2026: -50"]`,
+            content: "the chart shows the customer's months, an empty one too, the NPS of each",
+            trigger:
+                `${CANVAS}[aria-label="NPS by month: January 2026: 25, February 2026: -50, ` +
+                `March 2026: no answers, April 2026: 100"]`,
             run() {
                 const datasets = datasetsOf(this.anchor);
                 expect(
@@ -58,20 +60,27 @@ registry.category("web_tour.tours").add("retention_loyalty_nps_report_tour", {
                     "the shares of each month (%)",
                     datasets.slice(0, 3).map((d) => d.data),
                     [
-                        [25, 75],
-                        [25, 0],
-                        [50, 25],
+                        [25, 75, 0, 0],
+                        [25, 0, 0, 0],
+                        [50, 25, 0, 100],
                     ]
                 );
                 expect("the answers counted", datasets.slice(0, 3).map((d) => d.counts), [
-                    [1, 3],
-                    [1, 0],
-                    [2, 1],
+                    [1, 3, 0, 0],
+                    [1, 0, 0, 0],
+                    [2, 1, 0, 1],
                 ]);
                 const [line] = datasets.slice(3);
-                expect("the NPS line", line.data, [25, -50]);
-                expect("the line's colour", line.borderColor, "#212529");
+                expect("the NPS line, broken where no one answered", line.data, [25, -50, null, 100]);
+                expect("its gaps", line.spanGaps, false);
                 const chart = window.Chart.getChart(this.anchor);
+                expect("each month with its answers", chart.data.labels, [
+                    ["January 2026", "Answers: 4"],
+                    ["February 2026", "Answers: 4"],
+                    ["March 2026", "Answers: 0"],
+                    ["April 2026", "Answers: 1"],
+                ]);
+                expect("the line's colour", line.borderColor, "#212529");
                 const { y, y1 } = chart.options.scales;
                 expect("the bars' axis", [line.yAxisID, y.stacked, y.min, y.max], [
                     "y1",

@@ -26,6 +26,14 @@ export class NpsGraphModel extends GraphModel {
         });
     }
 
+    /**
+     * Every month, those without answers too (the server fills them in): the
+     * graph view drops empty groups, which joined June to October.
+     */
+    _getProcessedDataPoints() {
+        return this.dataPoints;
+    }
+
     _prepareData(forceUseAllDataPoints = false) {
         super._prepareData(forceUseAllDataPoints);
         this.lineOverlayDataset = null;

@@ -43,7 +43,10 @@ export class NpsGraphRenderer extends GraphRenderer {
     /** What the chart says, for screen readers: the NPS of each month. */
     get ariaLabel() {
         const { labels, nps } = this.model.npsData;
-        const months = labels.map((label, index) => `${label}: ${formatNps(nps[index])}`);
+        const months = labels.map(
+            (label, index) =>
+                `${label}: ${nps[index] === null ? _t("no answers") : formatNps(nps[index])}`
+        );
         return _t("NPS by month: %s", months.join(", "));
     }
 
@@ -73,7 +76,8 @@ export class NpsGraphRenderer extends GraphRenderer {
             pointHoverRadius: 7,
             tension: 0,
             fill: false,
-            spanGaps: true,
+            // A month without answers has no NPS: the line breaks there.
+            spanGaps: false,
             clip: false, // a point at 100 or -100 drawn whole
             yAxisID: "y1",
             order: 0,
@@ -81,7 +85,15 @@ export class NpsGraphRenderer extends GraphRenderer {
         const { disableLinking } = this.model.metaData;
         return {
             type: "bar",
-            data: { labels, datasets },
+            // Each month with its number of answers under it (an NPS of 3
+            // answers reads differently from one of 300).
+            data: {
+                labels: labels.map((label, index) => [
+                    label,
+                    _t("Answers: %s", totals[index]),
+                ]),
+                datasets,
+            },
             options: {
                 maintainAspectRatio: false,
                 interaction: { mode: "index", intersect: false },
