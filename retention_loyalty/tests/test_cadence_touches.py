@@ -202,7 +202,12 @@ class TestCustomerTouches(CadenceCase):
             [held] = self._followups(rule)
             self.assertEqual(held.state, "held")
             self.assertEqual(held.date_deadline, date(2030, 3, 15), "a week after the request")
-            self.assertIn("Held back", held.reason)
+            self.assertEqual(
+                held.reason, "Held back: weekly message limit reached (1); goes out on 03/15/2030."
+            )
+            # Facts are stored, words rendered: a Finnish rep reads Finnish.
+            self.assertEqual((held.reason_code, held.reason_count), ("weekly_cap", 1))
+            self.assertIn("Pidätetty: viikon viestiraja", held.with_context(lang="fi_FI").reason)
             self.assertFalse(self._mails(order))
         with freeze_time("2030-03-15 10:00:00"):
             self._run()

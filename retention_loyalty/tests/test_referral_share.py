@@ -107,3 +107,16 @@ class TestShareAndPromoterLoop(RetentionCase, HttpCase):
         for page in self._answer(7):
             self.assertNotIn("/retention/referral/", page)
             self.assertNotIn("reviews.example.com", page)
+
+
+@tagged("post_install", "-at_install")
+class TestShareOnAPhone(RetentionCase, HttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_a_customer_copies_and_shares_their_link_on_a_phone(self):
+        customer = self._customer("Phone Co", email="phone@example.com")
+        self._sell(customer, 100)
+        portal = new_test_user(self.env, login="phone_portal", groups="base.group_portal")
+        portal.partner_id.parent_id = customer
+        self.start_tour("/my/loyalty", "retention_loyalty_share_link_tour", login="phone_portal")

@@ -3,13 +3,17 @@
 (function () {
     "use strict";
 
-    function copyText(input) {
-        if (navigator.clipboard && window.isSecureContext) {
-            return navigator.clipboard.writeText(input.value);
-        }
-        // Plain http (a test server, an intranet): the older way.
+    function copyByHand(input) {
+        // Plain http (an intranet) or a browser that says no: the older way.
         input.select();
         return document.execCommand("copy") ? Promise.resolve() : Promise.reject();
+    }
+
+    function copyText(input) {
+        if (navigator.clipboard && window.isSecureContext) {
+            return navigator.clipboard.writeText(input.value).catch(() => copyByHand(input));
+        }
+        return copyByHand(input);
     }
 
     document.addEventListener("click", (ev) => {
@@ -18,9 +22,14 @@
             return;
         }
         if (ev.target.closest(".o_retention_copy")) {
-            copyText(box.querySelector(".o_retention_referral_link")).then(() => {
-                box.querySelector(".o_retention_copied").classList.remove("d-none");
-            });
+            const input = box.querySelector(".o_retention_referral_link");
+            copyText(input)
+                .then(() => box.querySelector(".o_retention_copied").classList.remove("d-none"))
+                .catch(() => {
+                    // The browser refused: the link stays selected, to copy by hand.
+                    input.select();
+                    box.querySelector(".o_retention_copy_by_hand").classList.remove("d-none");
+                });
         } else if (ev.target.closest(".o_retention_share_native")) {
             navigator
                 .share({
