@@ -138,7 +138,8 @@ class TestShippedLanguages(CadenceCase, HttpCase):
             with self.subTest(email=what):
                 self.assertIn('class="o_retention_email"', body)
                 self.assertIn("max-width: 600px; width: 100%", body)
-                sent = self.env["mail.render.mixin"]._replace_local_links(body)  # as mail.mail sends
+                # Made absolute as mail.mail sends it.
+                sent = self.env["mail.render.mixin"]._replace_local_links(body)
                 self.assertIn(f'src="{base}/logo.png?company={self.company.id}"', sent)
                 self.assertIn("+358 40 123 4567", body)
                 self.assertIn("#114488", body, "the company's colour")
