@@ -143,7 +143,7 @@ class TestShippedLanguages(CadenceCase, HttpCase):
                 self.assertIn(f'src="{base}/logo.png?company={self.company.id}"', sent)
                 self.assertIn("+358 40 123 4567", body)
                 self.assertIn("#114488", body, "the company's colour")
-                self.assertNotIn("Arial, sans-serif;\">", body)
+                self.assertNotIn('Arial, sans-serif;">', body)
         for what in ("feedback request", "follow-up e-mail"):
             self.assertIn("Rita Rep, your account manager", bodies[what], what)
             self.assertIn("/retention/unsubscribe/", bodies[what], what)
