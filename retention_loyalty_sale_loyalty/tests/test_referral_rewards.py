@@ -369,9 +369,11 @@ class TestReferralRewards(RetentionCase):
 
 @tagged("post_install", "-at_install")
 class TestReferralPageIncentive(RetentionCase, HttpCase):
+    _programs = classmethod(TestReferralRewards._programs.__func__)
+
     def test_the_page_shows_the_welcome_programs_reward_in_the_friends_language(self):
         company = self.env.company
-        welcome, _credit = TestReferralRewards._programs(company, "P")
+        welcome, _credit = self._programs(company, "P")
         welcome.reward_ids = [
             Command.clear(),
             Command.create({"reward_type": "discount", "discount": 10, "discount_mode": "percent"}),
