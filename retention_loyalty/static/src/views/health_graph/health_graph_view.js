@@ -56,7 +56,8 @@ export class HealthGraphRenderer extends GraphRenderer {
                         ctx.moveTo(chartArea.left, y);
                         ctx.lineTo(chartArea.right, y);
                         ctx.stroke();
-                        ctx.fillText(line.label, chartArea.left + 4, y - 4);
+                        ctx.textBaseline = "bottom";
+                        ctx.fillText(line.label, chartArea.left + 4, y - 3);
                     }
                     ctx.restore();
                 },
