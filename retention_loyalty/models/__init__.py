@@ -2,6 +2,7 @@ from . import retention_engine
 from . import retention_unsubscribe
 from . import res_config_settings
 from . import res_config_settings_health
+from . import res_config_settings_prediction
 from . import retention_feedback
 from . import retention_tier
 from . import retention_tier_history
@@ -11,9 +12,11 @@ from . import retention_profile
 from . import res_partner
 from . import res_partner_profile
 from . import res_partner_profile_search
+from . import res_partner_prediction
 from . import retention_profile_engine
 from . import retention_profile_log
 from . import retention_profile_health
+from . import retention_profile_prediction
 from . import res_partner_health
 from . import retention_purchase
 from . import sale_order

@@ -11,6 +11,15 @@ class ResCompany(models.Model):
         help="Revenue in the window of the company's smallest key account at the last "
         "nightly recompute: a customer updated during the day is a key account from it.",
     )
+    # The BG/NBD parameters the nightly job fitted on the company's customers
+    # (retention_profile_prediction.py); empty until the first fit.
+    retention_fit_r = fields.Float("Purchase Rate Shape (r)", readonly=True, digits=(16, 4))
+    retention_fit_alpha = fields.Float("Purchase Rate Scale (alpha)", readonly=True, digits=(16, 4))
+    retention_fit_a = fields.Float("Dropout Shape (a)", readonly=True, digits=(16, 4))
+    retention_fit_b = fields.Float("Dropout Shape (b)", readonly=True, digits=(16, 4))
+    retention_fit_order_value = fields.Float("Average Order Value", readonly=True)
+    retention_fit_date = fields.Datetime("Predictions Fitted On", readonly=True)
+    retention_fit_customers = fields.Integer("Customers Fitted", readonly=True)
     retention_review_url = fields.Char(
         "Review Page",
         help="Where a delighted customer can review the company (Google, Trustpilot...): "

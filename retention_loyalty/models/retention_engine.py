@@ -47,6 +47,8 @@ SETTINGS = {
     **HEALTH_WEIGHTS,
     "health_good_min": 70,
     "health_poor_below": 40,
+    # Predictions (expected orders, revenue, chance of no order) look this far.
+    "prediction_horizon_days": 365,
 }
 # The settings every loyalty profile depends on: changing one recomputes them all.
 PROFILE_SETTINGS = (
@@ -61,6 +63,7 @@ PROFILE_SETTINGS = (
     *HEALTH_WEIGHTS,
     "health_good_min",
     "health_poor_below",
+    "prediction_horizon_days",
 )
 
 

@@ -59,6 +59,15 @@ HEALTH_FIELDS = [
     "health_last_touch_date",
     "health_capped",
 ]
+# What the customer is expected to do in the prediction horizon, written by
+# the predictions statement (retention_profile_prediction_sql.py).
+PREDICTION_FIELDS = [
+    "predicted_order_count",
+    "predicted_revenue",
+    "churn_probability",
+    "predicted_next_order_date",
+    "revenue_at_risk",
+]
 # A new customer (one order, within the usual interval) is New, not At Risk
 # for having bought only once.
 HEALTH_BANDS = [("new", "New Customer"), ("good", "Good"), ("at_risk", "At Risk"), ("poor", "Poor")]
@@ -81,10 +90,11 @@ PROFILE_FIELDS = [
     "health_score",
     "health_band",
     "health_expected_interval",
+    *PREDICTION_FIELDS,
     *USER_FIELDS,
     *CODE_FIELDS,
 ]
-ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS + HEALTH_FIELDS)
+ENGINE_FIELDS_SET = frozenset(ENGINE_FIELDS + HEALTH_FIELDS + PREDICTION_FIELDS)
 # What a customer without a profile in the company reads.
 PROFILE_DEFAULTS = {
     "loyalty_revenue": 0.0,

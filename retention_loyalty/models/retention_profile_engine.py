@@ -83,6 +83,9 @@ class RetentionProfile(models.Model):
         cron = self.env["ir.cron"]
         changed = 0
         self._flush_inputs()
+        # Each company's purchase rhythm, from yesterday's profiles: the
+        # batches' predictions use it.
+        self._prediction_fit()
         self.env["retention.engine"]._commit()
         for start in range(0, len(ids), CRON_BATCH_SIZE):
             batch = ids[start : start + CRON_BATCH_SIZE]
@@ -164,6 +167,7 @@ class RetentionProfile(models.Model):
             self._update_key_accounts(list(uncut))
         self._log_changes([row[:-1] for row in changes], params)
         self._health_update(ids, params)
+        self._prediction_update(ids, params)
         return len(changes)
 
     @api.model

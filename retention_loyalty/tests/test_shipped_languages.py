@@ -74,7 +74,9 @@ class TestShippedLanguages(CadenceCase, HttpCase):
         for record in records:
             for value in (record.name, record.email, getattr(record, "referral_code", None)):
                 words |= set(WORD.findall(value or ""))
-        words |= set(WORD.findall(self.company.name)) | set(WORD.findall(self.rep.name))
+        company = self.company
+        for value in (company.name, company.email, company.website, self.rep.name):
+            words |= set(WORD.findall(value or ""))
         return words
 
     def _assert_no_english(self, what, english, translated, allowed):

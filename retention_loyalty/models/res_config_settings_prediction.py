@@ -1,0 +1,33 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .retention_engine import SETTINGS
+
+MAX_PREDICTION_DAYS = 3650
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    retention_prediction_horizon_days = fields.Integer(
+        string="Prediction Horizon (days)",
+        config_parameter="retention_loyalty.prediction_horizon_days",
+        default=SETTINGS["prediction_horizon_days"],
+        help="Expected orders, expected revenue, the chance of no order and the revenue at "
+        "risk look this many days ahead.",
+    )
+    # What the nightly job fitted on this company's customers: shown, not set.
+    retention_fit_date = fields.Datetime(related="company_id.retention_fit_date")
+    retention_fit_customers = fields.Integer(related="company_id.retention_fit_customers")
+
+    @api.constrains("retention_prediction_horizon_days")
+    def _check_retention_prediction_horizon(self):
+        for settings in self:
+            if not 1 <= settings.retention_prediction_horizon_days <= MAX_PREDICTION_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "Predictions look 1 to %(max)s days ahead (you entered %(days)s).",
+                        max=MAX_PREDICTION_DAYS,
+                        days=settings.retention_prediction_horizon_days,
+                    )
+                )

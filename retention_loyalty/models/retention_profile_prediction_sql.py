@@ -1,0 +1,92 @@
+"""The predictions statement: from each profile's purchase history (repeat
+purchases x, days from the first to the last t_x, days since the first T) and
+its company's fitted BG/NBD parameters (retention_bgnbd.py), over a horizon h:
+
+- alive: P(still a customer) = 1 / (1 + [x > 0] a / (b + x - 1)
+  ((alpha + T) / (alpha + t_x))^(r + x)), BG/NBD's closed form;
+- churn_probability: P(no purchase in h) = 1 - alive + alive
+  ((alpha + T) / (alpha + T + h))^(r + x), exact for BG/NBD;
+- predicted_order_count: alive (1 - e^(-lambda p h)) / p, with the posterior
+  means lambda = (r + x) / (alpha + T) and p = a / (a + b + x) (the exact form
+  needs a hypergeometric series; this one is within the evaluation's error);
+- predicted_revenue: the count times the customer's order value drawn towards
+  the company's (one order of the company's average more);
+- predicted_next_order_date: the last purchase plus 1 / lambda, while the
+  customer is more likely alive than gone;
+- revenue_at_risk: the window's revenue brought to the horizon, times the
+  churn probability: what leaving would take, as likely as it is.
+
+One UPDATE for any number of customers; exponents are capped so that a long
+silence reads as gone, never as an overflow."""
+
+PREDICTION_QUERY = """
+WITH history AS (
+    SELECT pr.id, pr.company_id, pr.last_order_date, pr.loyalty_revenue,
+           pr.lifetime_revenue, pr.lifetime_order_count,
+           GREATEST(pr.lifetime_order_count - 1, 0)::float AS x,
+           GREATEST(pr.last_order_date - pr.first_order_date, 0)::float AS t_x,
+           GREATEST(%(today)s - pr.first_order_date, 0)::float AS age,
+           COALESCE(c.retention_fit_r, %(r)s) AS r,
+           COALESCE(c.retention_fit_alpha, %(alpha)s) AS alpha,
+           COALESCE(c.retention_fit_a, %(a)s) AS a,
+           COALESCE(c.retention_fit_b, %(b)s) AS b,
+           c.retention_fit_order_value AS company_value
+      FROM retention_profile pr JOIN res_company c ON c.id = pr.company_id
+     WHERE pr.partner_id = ANY(%(ids)s)
+), alive AS (
+    SELECT h.*,
+           CASE WHEN h.lifetime_order_count = 0 THEN NULL
+                WHEN h.x = 0 THEN 1.0
+                ELSE 1.0 / (1.0 + h.a / (h.b + h.x - 1.0) * exp(LEAST(
+                    (h.r + h.x) * ln((h.alpha + h.age) / (h.alpha + h.t_x)), 700)))
+           END AS alive,
+           (h.r + h.x) / (h.alpha + h.age) AS rate,
+           h.a / (h.a + h.b + h.x) AS dropout
+      FROM history h
+), predicted AS (
+    SELECT a.id,
+           a.alive * (1.0 - exp(-a.rate * a.dropout * %(horizon)s)) / a.dropout AS order_count,
+           1.0 - a.alive + a.alive * exp((a.r + a.x) * ln(
+               (a.alpha + a.age) / (a.alpha + a.age + %(horizon)s))) AS churn,
+           (a.lifetime_revenue + COALESCE(a.company_value, 0))
+               / (a.lifetime_order_count + CASE WHEN a.company_value IS NULL THEN 0 ELSE 1 END)
+               AS order_value,
+           CASE WHEN a.alive >= 0.5 THEN LEAST(a.last_order_date
+               + LEAST(round(1.0 / a.rate), 3000000)::int, DATE '9999-12-31') END AS next_date,
+           a.loyalty_revenue * %(horizon)s / %(window_days)s AS window_revenue
+      FROM alive a
+     WHERE a.alive IS NOT NULL
+), final AS (
+    SELECT pr.id,
+           round(p.order_count::numeric, 2) AS predicted_order_count,
+           round((p.order_count * GREATEST(p.order_value, 0))::numeric, 2) AS predicted_revenue,
+           round(p.churn::numeric, 3) AS churn_probability,
+           p.next_date AS predicted_next_order_date,
+           round((GREATEST(p.window_revenue, 0) * p.churn)::numeric, 2) AS revenue_at_risk
+      FROM retention_profile pr LEFT JOIN predicted p ON p.id = pr.id
+     WHERE pr.id IN (SELECT id FROM history)
+)
+UPDATE retention_profile pr
+   SET predicted_order_count = f.predicted_order_count,
+       predicted_revenue = f.predicted_revenue,
+       churn_probability = f.churn_probability,
+       predicted_next_order_date = f.predicted_next_order_date,
+       revenue_at_risk = f.revenue_at_risk
+  FROM final f
+ WHERE f.id = pr.id
+   AND (pr.predicted_order_count, pr.predicted_revenue, pr.churn_probability,
+        pr.predicted_next_order_date, pr.revenue_at_risk)
+       IS DISTINCT FROM (f.predicted_order_count, f.predicted_revenue, f.churn_probability,
+                         f.predicted_next_order_date, f.revenue_at_risk)
+"""
+
+# The histories of a sample of each company's customers, grouped, for the fit.
+HISTORY_SAMPLE_QUERY = """
+SELECT GREATEST(lifetime_order_count - 1, 0), GREATEST(last_order_date - first_order_date, 0),
+       GREATEST(%(today)s - first_order_date, 0), COUNT(*)
+  FROM (SELECT * FROM retention_profile
+         WHERE company_id = %(company)s AND lifetime_order_count > 0
+           AND first_order_date <= %(today)s
+      ORDER BY hashint4(partner_id) LIMIT %(sample)s) s
+ GROUP BY 1, 2, 3
+"""

@@ -1,0 +1,176 @@
+"""Predictions: BG/NBD arithmetic pinned on four hand-computed customers, per
+company and currency; the fit recovers known parameters; the Loyalty tab's
+sentence in the reader's language."""
+
+import math
+import random
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from ..models import retention_bgnbd
+from .common import RetentionCase
+
+# Parameters set by hand on the company (days), and the horizon.
+PARAMS = {"r": 0.25, "alpha": 30.0, "a": 0.75, "b": 2.2}
+HORIZON = 365
+# Computed by hand (README, Predictions) from PARAMS, each customer's
+# (x, t_x, T) and the company's average order value of 150:
+# (expected orders, expected revenue, chance of no order, days from the last
+# order to the next, revenue at risk).
+EXPECTED = {
+    # Every 90 days for a year: x = 3, t_x = 270, T = 360; P(alive) 0.705.
+    "regular": (1.78, 195.86, 0.378, 120, 150.93),
+    # One order 200 days ago: alive by the model, but slow.
+    "one_time": (0.38, 43.40, 0.789, 920, 63.04),
+    # Five orders, the last 500 days ago: P(alive) 0.049, no next date.
+    "lapsed": (0.09, 10.02, 0.960, None, 0.0),
+    # One order today.
+    "new": (2.12, 285.95, 0.525, 120, 62.95),
+}
+HISTORIES = {
+    "regular": [(100, 360), (100, 270), (100, 180), (100, 90)],
+    "one_time": [(80, 200)],
+    "lapsed": [(100, 700), (100, 650), (100, 600), (100, 550), (100, 500)],
+    "new": [(120, 0)],
+}
+
+
+@tagged("post_install", "-at_install")
+class TestPredictions(RetentionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param(
+            "retention_loyalty.prediction_horizon_days", HORIZON
+        )
+        cls.company = cls.env.company
+        cls._set_params(cls.company)
+
+    @classmethod
+    def _set_params(cls, company):
+        company.write(
+            {
+                **{f"retention_fit_{name}": value for name, value in PARAMS.items()},
+                "retention_fit_order_value": 150.0,
+            }
+        )
+
+    def _customers(self):
+        customers = {}
+        for name, history in HISTORIES.items():
+            customer = self._customer(f"Predicted {name}")
+            for amount, days_ago in history:
+                self._sell(customer, amount, days_ago=days_ago)
+            customers[name] = customer
+        self.env["retention.profile"]._recompute_customers(
+            [customer.id for customer in customers.values()]
+        )
+        return customers
+
+    def test_the_four_customers_as_computed_by_hand(self):
+        today = fields.Date.today()
+        for name, customer in self._customers().items():
+            orders, revenue, churn, next_days, at_risk = EXPECTED[name]
+            last = today - timedelta(days=min(days for _amount, days in HISTORIES[name]))
+            with self.subTest(customer=name):
+                self.assertAlmostEqual(customer.predicted_order_count, orders, places=2)
+                self.assertAlmostEqual(customer.predicted_revenue, revenue, places=2)
+                self.assertAlmostEqual(customer.churn_probability, churn, places=3)
+                self.assertEqual(
+                    customer.predicted_next_order_date,
+                    last + timedelta(days=next_days) if next_days else False,
+                )
+                self.assertAlmostEqual(customer.revenue_at_risk, at_risk, places=2)
+
+    def test_each_company_predicts_with_its_own_rhythm(self):
+        other = self.env["res.company"].create(
+            {"name": "Slow Shop", "currency_id": self.env.ref("base.EUR").id}
+        )
+        self.env.ref("base.EUR").active = True
+        self.env.user.company_ids |= other
+        other.write(
+            {
+                "retention_fit_r": 0.25,
+                "retention_fit_alpha": 300.0,
+                "retention_fit_a": 0.75,
+                "retention_fit_b": 2.2,
+            }
+        )
+        customer = self._customers()["regular"]
+        self.assertAlmostEqual(customer.predicted_order_count, 1.78, places=2)
+        # The same customer buying the same way from the slower shop.
+        for _amount, days_ago in HISTORIES["regular"]:
+            order = (
+                self.env["sale.order"]
+                .with_company(other)
+                .create(
+                    {
+                        "partner_id": customer.id,
+                        "company_id": other.id,
+                        "order_line": [
+                            Command.create({"product_id": self.product.id, "price_unit": 100})
+                        ],
+                    }
+                )
+            )
+            order.action_confirm()
+            order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
+        self.env["retention.profile"]._recompute_customers([customer.id])
+        in_other = customer.with_company(other)
+        self.assertLess(in_other.predicted_order_count, customer.predicted_order_count)
+        self.assertEqual(in_other.loyalty_currency_id, self.env.ref("base.EUR"))
+
+    def test_the_sentence_a_rep_reads(self):
+        customer = self._customers()["regular"]
+        self.assertRegex(
+            customer.prediction_summary,
+            r"^Next 365 days: about 1\.8 orders and \$\s?195\.86; next order around .+; "
+            r"chance of no order: 38 %\.$",
+        )
+        lapsed = self.env["res.partner"].search([("name", "=", "Predicted lapsed")])
+        self.assertIn("more likely gone than not", lapsed.prediction_summary)
+        overdue = self.env["res.partner"].search(
+            [("predicted_next_order_date", "<", fields.Date.today())]
+        )
+        self.assertNotIn(customer, overdue)
+
+    def test_no_order_no_prediction(self):
+        customer = self._customer("Never Bought")
+        self._answer(customer, 9)
+        self.env["retention.profile"]._recompute_customers([customer.id])
+        self.assertFalse(customer.prediction_summary)
+        self.assertFalse(customer.predicted_next_order_date)
+        self.assertEqual(customer.revenue_at_risk, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestBgNbdFit(RetentionCase):
+    def test_the_fit_recovers_the_parameters_of_a_simulated_population(self):
+        """3,000 customers drawn from known parameters over 400 days."""
+        truth = {"r": 0.5, "alpha": 20.0, "a": 1.0, "b": 4.0}
+        rng = random.Random(7)
+        histories = []
+        for _customer in range(3000):
+            rate = rng.gammavariate(truth["r"], 1 / truth["alpha"])
+            dropout = rng.betavariate(truth["a"], truth["b"])
+            age = rng.uniform(100, 400)
+            day, purchases, last = 0.0, 0, 0.0
+            while True:
+                day += rng.expovariate(rate) if rate > 0 else math.inf
+                if day > age:
+                    break
+                purchases, last = purchases + 1, day
+                if rng.random() < dropout:
+                    break
+            histories.append((purchases, last, age, 1))
+        fitted = retention_bgnbd.fit(histories)
+        for name, value in truth.items():
+            with self.subTest(param=name):
+                self.assertAlmostEqual(fitted[name] / value, 1, delta=0.35)
+        # At least as likely as the truth: the optimum is found, not approached.
+        self.assertGreaterEqual(
+            retention_bgnbd.log_likelihood(fitted, histories),
+            retention_bgnbd.log_likelihood(truth, histories) - 1e-6,
+        )
