@@ -27,7 +27,7 @@ from pathlib import Path
 import lifetimes
 import numpy as np
 import pandas as pd
-from lifetimes import BetaGeoFitter, ParetoNBDFitter
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
 from scipy.special import betaln
 
 CDNOW = Path(lifetimes.__file__).parent / "datasets" / "CDNOW_master.txt"
@@ -155,7 +155,15 @@ def evaluate(purchases, calibration_end, holdout_end, directory):
     health_auc = None
     if run["health_score"] and scored.any():
         health_auc = auc(-health[scored].to_numpy(float), none[scored])
+    predictions = predictions_scores(
+        purchases[purchases.date <= calibration_end],
+        holdout,
+        profiles,
+        models={"bgnbd": bg, "pareto": pareto},
+        history=(x, tx, T, horizon),
+    )
     result = {
+        "predictions": predictions,
         "split": f"{calibration_end.date()} / {holdout_end.date()}",
         "customers": len(profiles),
         "share_none": none.mean(),
@@ -174,6 +182,111 @@ def evaluate(purchases, calibration_end, holdout_end, directory):
         f" {auc(recency / exact, none):.3f}"
     )
     return result
+
+
+def predictions_scores(calibration, holdout, profiles, *, models, history):
+    """The addon's per-customer forecasts for the holdout against BG/NBD and
+    Pareto/NBD (counts, P(no purchase)) with Gamma-Gamma (spend), fitted on the
+    same calibration purchases: RMSE of purchases and of revenue, Brier score
+    and AUC of P(0), and the predicted totals against the actual ones."""
+    if profiles["predicted_order_count"].isna().all():
+        return None
+    x, tx, T, horizon = history
+    bg, pareto = models["bgnbd"], models["pareto"]
+    none = (~profiles.customer.isin(holdout.customer.unique())).to_numpy(int)
+    days = holdout.groupby(["customer", "date"]).dollars.sum().reset_index()
+    actual_count = profiles.customer.map(days.groupby("customer").size()).fillna(0).to_numpy(float)
+    actual_revenue = (
+        profiles.customer.map(days.groupby("customer").dollars.sum()).fillna(0).to_numpy(float)
+    )
+    calibration = (
+        calibration.groupby(["customer", "date"])
+        .dollars.sum()
+        .reset_index()
+        .sort_values(["customer", "date"])
+    )
+    calibration["n"] = calibration.groupby("customer").cumcount()
+    repeat_mean = calibration[calibration.n > 0].groupby("customer").dollars.mean()
+    m = profiles.customer.map(repeat_mean).fillna(0).to_numpy(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit_rows = (x > 0) & (m > 0)
+        gg = GammaGammaFitter(penalizer_coef=0.0).fit(x[fit_rows], m[fit_rows])
+        spend = np.asarray(gg.conditional_expected_average_profit(x, np.where(m > 0, m, 0)))
+        counts = {
+            "addon": profiles["predicted_order_count"].fillna(0).to_numpy(float),
+            "bgnbd": np.asarray(
+                bg.conditional_expected_number_of_purchases_up_to_time(horizon, x, tx, T)
+            ),
+            "pareto": np.asarray(
+                pareto.conditional_expected_number_of_purchases_up_to_time(horizon, x, tx, T)
+            ),
+        }
+        p0 = {
+            "addon": profiles["churn_probability"].fillna(1).to_numpy(float),
+            "bgnbd": bgnbd_p0(bg.params_, horizon, x, tx, T),
+            "pareto": np.asarray(
+                pareto.conditional_probability_of_n_purchases_up_to_time(0, horizon, x, tx, T)
+            ),
+        }
+    revenue = {
+        "addon": profiles["predicted_revenue"].fillna(0).to_numpy(float),
+        "bgnbd": counts["bgnbd"] * spend,
+        "pareto": counts["pareto"] * spend,
+    }
+
+    def rmse(predicted, actual):
+        return float(np.sqrt(np.mean((predicted - actual) ** 2)))
+
+    return {
+        model: {
+            "count_rmse": rmse(counts[model], actual_count),
+            "revenue_rmse": rmse(revenue[model], actual_revenue),
+            "brier": float(np.mean((p0[model] - none) ** 2)),
+            "auc": auc(p0[model], none),
+            "count_total": float(counts[model].sum()),
+            "revenue_total": float(revenue[model].sum()),
+        }
+        for model in counts
+    } | {"actual": {"count_total": actual_count.sum(), "revenue_total": actual_revenue.sum()}}
+
+
+PREDICTION_COLUMNS = [
+    ("count_rmse", "RMSE purchases"),
+    ("revenue_rmse", "RMSE revenue ($)"),
+    ("brier", "Brier P(0)"),
+    ("auc", "AUC P(0)"),
+    ("count_total", "purchases predicted"),
+    ("revenue_total", "revenue predicted ($)"),
+]
+MODELS = [
+    ("addon", "addon"),
+    ("bgnbd", "BG/NBD (+Gamma-Gamma)"),
+    ("pareto", "Pareto/NBD (+Gamma-Gamma)"),
+]
+
+
+def predictions_table(results):
+    lines = [
+        "| split | model | " + " | ".join(title for _, title in PREDICTION_COLUMNS) + " |",
+        "|" + "|".join(" --- " for _ in range(len(PREDICTION_COLUMNS) + 2)) + "|",
+    ]
+    for row in results:
+        scores = row["predictions"]
+        if not scores:
+            continue
+        for key, name in MODELS:
+            cells = []
+            for column, _title in PREDICTION_COLUMNS:
+                value = scores[key][column]
+                cells.append(f"{value:,.0f}" if "total" in column else f"{value:.3f}")
+            lines.append(f"| {row['split']} | {name} | " + " | ".join(cells) + " |")
+        actual = scores["actual"]
+        lines.append(
+            f"| {row['split']} | actual | | | | | {actual['count_total']:,.0f} |"
+            f" {actual['revenue_total']:,.0f} |"
+        )
+    return "\n".join(lines)
 
 
 def table(results):
@@ -207,8 +320,11 @@ def main():
         calibration_end, holdout_end = (pd.Timestamp(day) for day in split.split(":"))
         results.append(evaluate(purchases, calibration_end, holdout_end, args.dir))
     text = table(results)
+    forecast = predictions_table(results)
     print()
     print(text)
+    print()
+    print(forecast)
     if args.out:
         health = ""
         if not any(row["health_column"] for row in results):
@@ -216,6 +332,8 @@ def main():
         args.out.write_text(
             "ROC AUC of each score for the customers who buy nothing in the holdout"
             f" (0.5 = chance, 1 = perfect; `make evaluate-health`).{health}\n\n{text}\n"
+            "\nForecasts for the holdout, per customer, against the published models fitted"
+            f" on the same calibration purchases:\n\n{forecast}\n"
         )
         print(f"(written to {os.path.relpath(args.out)})")
 

@@ -59,6 +59,7 @@ for split in "${SPLITS[@]}"; do
     [ -d "$STATE_DIR/data/filestore/$DB" ] && cp -r "$STATE_DIR/data/filestore/$DB" "$STATE_DIR/data/filestore/$clone"
     "$VENV/bin/python" "$REPO_DIR/tools/evaluate_health_load.py" -c "$ODOO_CONF" -d "$clone" \
         --cdnow "$CDNOW" --calibration-end "$calibration_end" --out "$OUT/$calibration_end.tsv" \
+        --horizon-days $(( ($(date -d "${split##*:}" +%s) - $(date -d "$calibration_end" +%s)) / 86400 )) \
         >"$OUT/$calibration_end.json" 2>"$OUT/$calibration_end.log" ||
         die "loading split $split failed (log: $OUT/$calibration_end.log)."
     [ "${EVAL_KEEP:-0}" = 1 ] || { dropdb "$clone"; rm -rf "$STATE_DIR/data/filestore/$clone"; }

@@ -25,6 +25,7 @@ import odoo
 from odoo import SUPERUSER_ID, api, fields
 
 HEALTH_COLUMN = "health_score"
+PREDICTION_COLUMNS = ["predicted_order_count", "predicted_revenue", "churn_probability"]
 
 
 def read_calibration(path, calibration_end):
@@ -40,13 +41,17 @@ def read_calibration(path, calibration_end):
     return days
 
 
-def has_health(cr):
+def has_column(cr, column):
     cr.execute(
         "SELECT 1 FROM information_schema.columns"
         " WHERE table_name = 'retention_profile' AND column_name = %s",
-        [HEALTH_COLUMN],
+        [column],
     )
     return bool(cr.fetchone())
+
+
+def has_health(cr):
+    return has_column(cr, HEALTH_COLUMN)
 
 
 def engine_today(env):
@@ -107,9 +112,14 @@ def dump(env, ids, path):
     first and last order dates, usual days between orders, health score."""
     cr = env.cr
     health = has_health(cr)
+    predicted = has_column(cr, PREDICTION_COLUMNS[0])
+    predictions = ", ".join(
+        f"pr.{column}" if predicted else "NULL" for column in PREDICTION_COLUMNS
+    )
     cr.execute(
         f"""SELECT p.ref, o.n, pr.first_order_date, pr.last_order_date,
-                   pr.order_interval_days, {"pr." + HEALTH_COLUMN if health else "NULL"}
+                   pr.order_interval_days, {"pr." + HEALTH_COLUMN if health else "NULL"},
+                   {predictions}
               FROM res_partner p
               JOIN (SELECT partner_id, count(*) AS n FROM sale_order
                      WHERE state = 'sale' GROUP BY partner_id) o ON o.partner_id = p.id
@@ -120,7 +130,9 @@ def dump(env, ids, path):
     rows = cr.fetchall()
     with open(path, "w", newline="") as out:
         writer = csv.writer(out, delimiter="\t")
-        writer.writerow(["customer", "orders", "first", "last", "interval", HEALTH_COLUMN])
+        writer.writerow(
+            ["customer", "orders", "first", "last", "interval", HEALTH_COLUMN, *PREDICTION_COLUMNS]
+        )
         writer.writerows(["" if value is None else value for value in row] for row in rows)
     return len(rows), sum(row[2] is not None for row in rows), health
 
@@ -132,6 +144,9 @@ def main():
     parser.add_argument("--cdnow", required=True, help="lifetimes' CDNOW_master.txt")
     parser.add_argument("--calibration-end", required=True, type=datetime.date.fromisoformat)
     parser.add_argument("--out", required=True, help="the TSV file written")
+    parser.add_argument(
+        "--horizon-days", type=int, help="the prediction horizon: the holdout's length"
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     days = read_calibration(args.cdnow, args.calibration_end)
@@ -141,6 +156,10 @@ def main():
         shift = today - args.calibration_end
         start = time.perf_counter()
         ids, orders = load(env, days, shift)
+        if args.horizon_days:
+            env["ir.config_parameter"].set_param(
+                "retention_loyalty.prediction_horizon_days", args.horizon_days
+            )
         cr.commit()
         loaded = time.perf_counter()
         env["res.partner"]._cron_recompute_loyalty_profiles()

@@ -83,17 +83,24 @@ class RetentionProfile(models.Model):
         cron = self.env["ir.cron"]
         changed = 0
         self._flush_inputs()
-        # Each company's purchase rhythm, from yesterday's profiles: the
-        # batches' predictions use it.
-        self._prediction_fit()
         self.env["retention.engine"]._commit()
+        batches = []
         for start in range(0, len(ids), CRON_BATCH_SIZE):
-            batch = ids[start : start + CRON_BATCH_SIZE]
-            changed += self._retrying(partial(self._update_profiles, batch, key_cut=False))
+            batches.append(ids[start : start + CRON_BATCH_SIZE])
+            changed += self._retrying(
+                partial(self._update_profiles, batches[-1], key_cut=False, predict=False)
+            )
             done = min(start + CRON_BATCH_SIZE, len(ids))
             cron._notify_progress(done=done, remaining=len(ids) - done)
             self.env["retention.engine"]._commit()
         self._retrying(self._update_key_accounts)
+        # Each company's purchase rhythm, fitted on today's profiles, then
+        # every customer's predictions from it.
+        self._prediction_fit()
+        params = self.env["retention.engine"]._settings()
+        for batch in batches:
+            self._retrying(partial(self._prediction_update, batch, params))
+            self.env["retention.engine"]._commit()
         if changed >= ANALYZE_AFTER:
             # Many stages and tiers moved (and new customers got their customer
             # rank): refresh the planner's statistics now,
@@ -152,7 +159,7 @@ class RetentionProfile(models.Model):
         )
 
     @api.model
-    def _update_profiles(self, ids, key_cut=True):
+    def _update_profiles(self, ids, key_cut=True, predict=True):
         """Write the profiles of the commercial partners `ids` in each company
         they trade with (a purchase, an answer or a profile there); log tier
         and stage changes in their chatter. Returns how many changed."""
@@ -167,7 +174,8 @@ class RetentionProfile(models.Model):
             self._update_key_accounts(list(uncut))
         self._log_changes([row[:-1] for row in changes], params)
         self._health_update(ids, params)
-        self._prediction_update(ids, params)
+        if predict:
+            self._prediction_update(ids, params)
         return len(changes)
 
     @api.model
