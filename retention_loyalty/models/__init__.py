@@ -30,6 +30,7 @@ from . import retention_cadence
 from . import retention_cadence_checks
 from . import retention_cadence_triggers
 from . import retention_cadence_health
+from . import retention_cadence_predictions
 from . import retention_cadence_occurrences
 from . import retention_cadence_steps
 from . import retention_cadence_joins

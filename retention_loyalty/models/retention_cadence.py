@@ -17,6 +17,8 @@ TRIGGERS = [
     ("tier_changed", "Loyalty tier changed"),
     ("health_band", "Health fell into a band"),
     ("health_drop", "Health dropped"),
+    ("next_order_overdue", "Next order overdue"),
+    ("churn_probability", "Chance of no order high"),
 ]
 
 
