@@ -16,7 +16,7 @@ class RetentionChurnReport(models.Model):
     _description = "Churn Risk"
     _inherit = "retention.report"
     _auto = False
-    _order = "health_score, revenue_at_risk desc"
+    _order = "revenue_at_risk desc, health_score"
     _depends = {
         "retention.profile": [
             "partner_id",
@@ -29,6 +29,9 @@ class RetentionChurnReport(models.Model):
             "health_band",
             "loyalty_revenue",
             "nps_category",
+            "revenue_at_risk",
+            "churn_probability",
+            "predicted_next_order_date",
         ],
         "res.partner": ["active", "user_id"],
     }
@@ -49,8 +52,15 @@ class RetentionChurnReport(models.Model):
     days_since = fields.Integer("Days Since Last Order", readonly=True)
     days_overdue = fields.Integer("Days Overdue", readonly=True, aggregator="avg")
     revenue_at_risk = fields.Float(
-        "Revenue at Risk", readonly=True, help="What the customer bought in the window."
+        "Revenue at Risk",
+        readonly=True,
+        help="The revenue of the evaluation window, brought to the prediction horizon, times "
+        "the chance of no order in it.",
     )
+    churn_probability = fields.Float(
+        "Chance of No Order", digits=(4, 3), aggregator="avg", readonly=True
+    )
+    predicted_next_order_date = fields.Date("Next Order Expected", readonly=True)
     nps_category = fields.Selection(NPS_CATEGORIES, "NPS Category", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
@@ -72,7 +82,8 @@ class RetentionChurnReport(models.Model):
                health_expected_interval AS expected_interval, health_score, health_band,
                days_since,
                days_since - threshold AS days_overdue,
-               COALESCE(loyalty_revenue, 0) AS revenue_at_risk, nps_category, company_id"""
+               COALESCE(revenue_at_risk, 0) AS revenue_at_risk, churn_probability,
+               predicted_next_order_date, nps_category, company_id"""
         )
 
     def _from(self):

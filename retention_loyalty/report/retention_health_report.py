@@ -27,6 +27,7 @@ class RetentionHealthReport(models.Model):
             "health_recency",
             "health_satisfaction",
             "health_complaints",
+            "revenue_at_risk",
         ],
         "res.partner": ["active", "user_id"],
     }
@@ -41,6 +42,7 @@ class RetentionHealthReport(models.Model):
     satisfaction = BlankFloat("Satisfaction Factor", digits=(4, 1), aggregator="avg", readonly=True)
     complaints = BlankFloat("Complaints Factor", digits=(4, 1), aggregator="avg", readonly=True)
     revenue = fields.Float("Revenue (window)", readonly=True)
+    revenue_at_risk = fields.Float("Revenue at Risk", readonly=True)
     customer_count = fields.Integer("Customers", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
@@ -50,7 +52,9 @@ class RetentionHealthReport(models.Model):
                pr.is_key_account, pr.health_score, pr.health_band,
                pr.health_recency AS recency, pr.health_satisfaction AS satisfaction,
                pr.health_complaints AS complaints,
-               COALESCE(pr.loyalty_revenue, 0) AS revenue, 1 AS customer_count, pr.company_id"""
+               COALESCE(pr.loyalty_revenue, 0) AS revenue,
+               COALESCE(pr.revenue_at_risk, 0) AS revenue_at_risk, 1 AS customer_count,
+               pr.company_id"""
         )
 
     def _from(self):

@@ -102,8 +102,15 @@ class TestRetentionReports(RetentionCase):
         rows = self._rows("retention.churn.report")
         self.assertEqual(rows.partner_id, self.drifting, "the only one leaving")
         self.assertEqual(
-            (rows.expected_interval, rows.days_since, rows.days_overdue, rows.revenue_at_risk),
-            (53, 150, 44, 1000),
+            (rows.expected_interval, rows.days_since, rows.days_overdue), (53, 150, 44)
+        )
+        # The profile's prediction: the window's 1,000 brought to the horizon,
+        # times the chance of no order in it.
+        self.assertEqual(rows.revenue_at_risk, self.drifting.revenue_at_risk)
+        self.assertAlmostEqual(
+            rows.revenue_at_risk,
+            round(1000 * 365 / 365.25 * self.drifting.churn_probability, 2),
+            delta=0.5,
         )
         self.assertEqual(rows.health_band, self.drifting.health_band)
         rows.action_schedule_call()
@@ -111,15 +118,18 @@ class TestRetentionReports(RetentionCase):
         self.assertEqual(activity.user_id, self.rep2)
         self.assertIn("150 days", activity.summary)
 
-    def test_churn_risk_for_one_time_buyers_follows_the_settings_lowest_health_first(self):
+    def test_churn_risk_for_one_time_buyers_follows_the_settings_most_at_risk_first(self):
         self.assertNotIn(self.fan, self._rows("retention.churn.report").partner_id)
         # One order 5 days ago, expected every 2 days: leaving after 4.
         self.env["ir.config_parameter"].set_param("retention_loyalty.churn_days", 2)
         self.fixture._loyalty_recompute()
         row = self._rows("retention.churn.report", self.fan)
-        self.assertEqual((row.days_since, row.days_overdue, row.revenue_at_risk), (5, 1, 300))
+        self.assertEqual((row.days_since, row.days_overdue), (5, 1))
+        self.assertEqual(row.revenue_at_risk, self.fan.revenue_at_risk)
+        self.assertGreater(row.revenue_at_risk, 0)
         rows = self._rows("retention.churn.report")
-        self.assertEqual(rows.mapped("health_score"), sorted(rows.mapped("health_score")))
+        at_risk = rows.mapped("revenue_at_risk")
+        self.assertEqual(at_risk, sorted(at_risk, reverse=True))
 
     def test_referral_revenue_counts_whole_chains(self):
         rows = {row.partner_id: row for row in self._rows("retention.referral.report")}
