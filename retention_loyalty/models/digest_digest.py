@@ -24,6 +24,10 @@ class DigestDigest(models.Model):
     )
     kpi_retention_rate = fields.Boolean("Retention Rate (%)")
     kpi_retention_rate_value = fields.Float(compute="_compute_kpi_retention_rate_value")
+    kpi_retention_revenue_at_risk = fields.Boolean("Revenue at Risk, Newly Overdue")
+    kpi_retention_revenue_at_risk_value = fields.Monetary(
+        compute="_compute_kpi_retention_revenue_at_risk_value"
+    )
 
     def _retention_check_access(self):
         if not self.env.user.has_group("retention_loyalty.group_retention_user"):
@@ -59,6 +63,30 @@ class DigestDigest(models.Model):
             ],
             "kpi_retention_new_advocates_value",
         )
+
+    def _compute_kpi_retention_revenue_at_risk_value(self):
+        """The revenue at risk of the customers whose next order fell due in
+        the period without one: a flow, so each period compares with the
+        previous one as the digest does."""
+        self._retention_check_access()
+        start, end, companies = self._get_kpi_compute_parameters()
+        values = dict(
+            self.env["retention.profile"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "in", companies.ids),
+                    ("predicted_next_order_date", ">=", start),
+                    ("predicted_next_order_date", "<", end),
+                    ("predicted_next_order_date", "<", fields.Date.context_today(self)),
+                ],
+                ["company_id"],
+                ["revenue_at_risk:sum"],
+            )
+        )
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.kpi_retention_revenue_at_risk_value = values.get(company, 0) or 0
 
     def _retention_count_kpi(self, model, domain, kpi_field):
         """Count `model` records per digest company; records of no company

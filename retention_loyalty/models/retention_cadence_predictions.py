@@ -75,7 +75,5 @@ class RetentionCadence(models.Model):
             window,
             cycle=SQL("p.last_order_date"),
             anchor=SQL("%s::date", self.env["retention.engine"]._today()),
-            condition=SQL(
-                "p.churn_probability >= %s", (self.churn_min_percent or 60) / 100.0
-            ),
+            condition=SQL("p.churn_probability >= %s", (self.churn_min_percent or 60) / 100.0),
         )

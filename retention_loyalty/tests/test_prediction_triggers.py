@@ -2,6 +2,8 @@
 order is overdue, a win-back when the chance of no order is high; each ends
 when the customer buys again."""
 
+from datetime import datetime
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -57,3 +59,22 @@ class TestPredictionTriggers(CadenceCase):
         self.assertFalse(self._activities(regular))
         self._run()
         self.assertEqual(len(self._activities(gone)), 1, "one per last order")
+
+    @freeze_time("2030-06-03 10:00:00")
+    def test_the_digest_counts_the_revenue_at_risk_that_fell_due(self):
+        late = self._buyer("Overdue buyer", [420, 330, 240, 150])  # due 2030-05-22
+        self._buyer("On-time buyer", [days for _a, days in HISTORIES["regular"]])
+
+        def kpi(start, end):
+            # A digest per period: the value is cached per record.
+            digest = self.env["digest.digest"].create(
+                {"name": "Risk", "company_id": self.env.company.id}
+            )
+            return digest.with_context(
+                start_datetime=datetime.fromisoformat(start),
+                end_datetime=datetime.fromisoformat(end),
+            ).kpi_retention_revenue_at_risk_value
+
+        self.assertGreater(late.revenue_at_risk, 0)
+        self.assertAlmostEqual(kpi("2030-05-20", "2030-05-27"), late.revenue_at_risk, places=2)
+        self.assertEqual(kpi("2030-05-27", "2030-06-03"), 0, "nothing fell due that week")
