@@ -36,6 +36,7 @@ class ResPartner(models.Model):
     )
     revenue_at_risk = _profile_field(
         fields.Monetary,
+        "Revenue at Risk",
         name="revenue_at_risk",
         currency_field="loyalty_currency_id",
         help="The revenue of the evaluation window, brought to the prediction horizon, times "

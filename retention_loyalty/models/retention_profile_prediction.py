@@ -41,6 +41,7 @@ class RetentionProfile(models.Model):
         "empty when the customer is more likely gone than not.",
     )
     revenue_at_risk = fields.Monetary(
+        "Revenue at Risk",
         help="The revenue of the evaluation window, brought to the prediction horizon, "
         "times the chance of no order in it: what leaving would cost, as likely as it is."
     )
