@@ -27,7 +27,7 @@ class DigestDigest(models.Model):
     kpi_retention_revenue_at_risk = fields.Boolean("Revenue at Risk, Newly Overdue")
     kpi_retention_revenue_at_risk_value = fields.Monetary(
         "Revenue at Risk, Newly Overdue (value)",
-        compute="_compute_kpi_retention_revenue_at_risk_value"
+        compute="_compute_kpi_retention_revenue_at_risk_value",
     )
 
     def _retention_check_access(self):

@@ -43,7 +43,7 @@ class RetentionProfile(models.Model):
     revenue_at_risk = fields.Monetary(
         "Revenue at Risk",
         help="The revenue of the evaluation window, brought to the prediction horizon, "
-        "times the chance of no order in it: what leaving would cost, as likely as it is."
+        "times the chance of no order in it: what leaving would cost, as likely as it is.",
     )
 
     @api.model
