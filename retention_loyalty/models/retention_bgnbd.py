@@ -18,6 +18,12 @@ PARAM_NAMES = ("r", "alpha", "a", "b")
 # A fit stops when the simplex's log-likelihoods differ by less than this.
 TOLERANCE = 1e-7
 MAX_ITERATIONS = 2000
+# The hypergeometric series of the expected purchases: summed until a term
+# is this small against the sum (at most this many terms).
+SERIES_PRECISION = 1e-12
+MAX_SERIES_TERMS = 5000
+# a within this of 1 is moved by it (the expectation divides by a - 1).
+A_NEAR_ONE = 1e-6
 
 
 def log_likelihood(params, histories):
@@ -108,3 +114,25 @@ def nelder_mead(cost, start, step=0.5):
                 ]
                 values = [values[0]] + [cost(point) for point in simplex[1:]]
     return simplex[min(range(size + 1), key=values.__getitem__)]
+
+
+def expected_growth(params, x, age, horizon):
+    """E[purchases in the next `horizon` days | alive, x, T = age]: BG/NBD's
+    conditional expectation divided by P(alive) (Fader et al. 2005, eq. 10).
+    It depends on (x, T) only, so the engine computes it once per distinct
+    pair and company, not per customer. The Gaussian hypergeometric series
+    converges as z = h / (alpha + T + h) < 1; its terms are summed until they
+    no longer count."""
+    r, alpha, a, b = (params[name] for name in PARAM_NAMES)
+    if abs(a - 1) < A_NEAR_ONE:  # the closed form divides by a - 1
+        a += A_NEAR_ONE
+    z = horizon / (alpha + age + horizon)
+    first, second, third = r + x, b + x, a + b + x - 1
+    term = total = 1.0
+    for k in range(MAX_SERIES_TERMS):
+        term *= (first + k) * (second + k) / ((third + k) * (k + 1)) * z
+        total += term
+        if term < SERIES_PRECISION * total:
+            break
+    ratio = ((alpha + age) / (alpha + age + horizon)) ** (r + x)
+    return (a + b + x - 1) / (a - 1) * (1 - ratio * total)

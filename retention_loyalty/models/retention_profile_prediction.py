@@ -10,7 +10,11 @@ from odoo.tools import SQL
 
 from . import retention_bgnbd
 from .retention_profile import PREDICTION_FIELDS
-from .retention_profile_prediction_sql import HISTORY_SAMPLE_QUERY, PREDICTION_QUERY
+from .retention_profile_prediction_sql import (
+    GROWTH_KEYS_QUERY,
+    HISTORY_SAMPLE_QUERY,
+    PREDICTION_QUERY,
+)
 
 # Customers per company the fit reads: enough for stable parameters (CDNOW's
 # 23,570 give the published ones), few enough for a second.
@@ -58,14 +62,38 @@ class RetentionProfile(models.Model):
     @api.model
     def _prediction_query(self, ids, params):
         defaults = retention_bgnbd.DEFAULT_PARAMS
+        today = self.env["retention.engine"]._today()
+        horizon = float(params["prediction_horizon_days"])
+        growth = self._prediction_growth(ids, today, horizon)
         return SQL(
             PREDICTION_QUERY,
             ids=ids,
-            today=self.env["retention.engine"]._today(),
-            horizon=float(params["prediction_horizon_days"]),
+            today=today,
+            horizon=horizon,
             window_days=params["evaluation_months"] * DAYS_PER_MONTH,
+            growth_companies=[key[0] for key in growth],
+            growth_x=[key[1] for key in growth],
+            growth_age=[key[2] for key in growth],
+            growth_values=list(growth.values()),
             **{name: defaults[name] for name in retention_bgnbd.PARAM_NAMES},
         )
+
+    @api.model
+    def _prediction_growth(self, ids, today, horizon):
+        """{(company, x, T): expected purchases in the horizon if alive}, for
+        the distinct histories of these customers (not one per customer)."""
+        self.env.cr.execute(SQL(GROWTH_KEYS_QUERY, ids=ids, today=today))
+        keys = self.env.cr.fetchall()
+        params = {}
+        for company in self.env["res.company"].sudo().browse({key[0] for key in keys}):
+            fitted = {
+                name: company[f"retention_fit_{name}"] for name in retention_bgnbd.PARAM_NAMES
+            }
+            params[company.id] = fitted if all(fitted.values()) else retention_bgnbd.DEFAULT_PARAMS
+        return {
+            key: retention_bgnbd.expected_growth(params[key[0]], key[1], key[2], horizon)
+            for key in keys
+        }
 
     @api.model
     def _prediction_fit(self, companies=None):

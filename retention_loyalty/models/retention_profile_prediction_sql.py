@@ -6,9 +6,10 @@ its company's fitted BG/NBD parameters (retention_bgnbd.py), over a horizon h:
   ((alpha + T) / (alpha + t_x))^(r + x)), BG/NBD's closed form;
 - churn_probability: P(no purchase in h) = 1 - alive + alive
   ((alpha + T) / (alpha + T + h))^(r + x), exact for BG/NBD;
-- predicted_order_count: alive (1 - e^(-lambda p h)) / p, with the posterior
-  means lambda = (r + x) / (alpha + T) and p = a / (a + b + x) (the exact form
-  needs a hypergeometric series; this one is within the evaluation's error);
+- predicted_order_count: alive times BG/NBD's expected purchases of a living
+  customer, exact (a hypergeometric series that depends on x and T only:
+  computed once per distinct pair in Python, retention_bgnbd.expected_growth,
+  and joined here as %(growth)s);
 - predicted_revenue: the count times the customer's order value drawn towards
   the company's (one order of the company's average more);
 - predicted_next_order_date: the last purchase plus 1 / lambda, while the
@@ -41,11 +42,14 @@ WITH history AS (
                     (h.r + h.x) * ln((h.alpha + h.age) / (h.alpha + h.t_x)), 700)))
            END AS alive,
            (h.r + h.x) / (h.alpha + h.age) AS rate,
-           h.a / (h.a + h.b + h.x) AS dropout
+           g.value AS growth
       FROM history h
+ LEFT JOIN unnest(%(growth_companies)s::int[], %(growth_x)s::float[], %(growth_age)s::float[],
+                  %(growth_values)s::float[]) g(company_id, x, age, value)
+        ON g.company_id = h.company_id AND g.x = h.x AND g.age = h.age
 ), predicted AS (
     SELECT a.id,
-           a.alive * (1.0 - exp(-a.rate * a.dropout * %(horizon)s)) / a.dropout AS order_count,
+           a.alive * GREATEST(a.growth, 0) AS order_count,
            1.0 - a.alive + a.alive * exp((a.r + a.x) * ln(
                (a.alpha + a.age) / (a.alpha + a.age + %(horizon)s))) AS churn,
            (a.lifetime_revenue + COALESCE(a.company_value, 0))
@@ -78,6 +82,15 @@ UPDATE retention_profile pr
         pr.predicted_next_order_date, pr.revenue_at_risk)
        IS DISTINCT FROM (f.predicted_order_count, f.predicted_revenue, f.churn_probability,
                          f.predicted_next_order_date, f.revenue_at_risk)
+"""
+
+# The distinct (company, x, T) of these customers: the expected purchases of a
+# living customer are computed once for each.
+GROWTH_KEYS_QUERY = """
+SELECT DISTINCT company_id, GREATEST(lifetime_order_count - 1, 0)::float,
+       GREATEST(%(today)s - first_order_date, 0)::float
+  FROM retention_profile
+ WHERE partner_id = ANY(%(ids)s) AND lifetime_order_count > 0
 """
 
 # The histories of a sample of each company's customers, grouped, for the fit.

@@ -21,13 +21,13 @@ HORIZON = 365
 # order to the next, revenue at risk).
 EXPECTED = {
     # Every 90 days for a year: x = 3, t_x = 270, T = 360; P(alive) 0.705.
-    "regular": (1.78, 195.86, 0.378, 120, 150.93),
+    "regular": (1.76, 193.12, 0.378, 120, 150.93),
     # One order 200 days ago: alive by the model, but slow.
-    "one_time": (0.38, 43.40, 0.789, 920, 63.04),
+    "one_time": (0.33, 37.78, 0.789, 920, 63.04),
     # Five orders, the last 500 days ago: P(alive) 0.049, no next date.
-    "lapsed": (0.09, 10.02, 0.960, None, 0.0),
+    "lapsed": (0.09, 9.91, 0.960, None, 0.0),
     # One order today.
-    "new": (2.12, 285.95, 0.525, 120, 62.95),
+    "new": (1.51, 203.61, 0.525, 120, 62.95),
 }
 HISTORIES = {
     "regular": [(100, 360), (100, 270), (100, 180), (100, 90)],
@@ -99,7 +99,7 @@ class TestPredictions(RetentionCase):
             }
         )
         customer = self._customers()["regular"]
-        self.assertAlmostEqual(customer.predicted_order_count, 1.78, places=2)
+        self.assertAlmostEqual(customer.predicted_order_count, 1.76, places=2)
         # The same customer buying the same way from the slower shop.
         for _amount, days_ago in HISTORIES["regular"]:
             order = (
@@ -126,7 +126,7 @@ class TestPredictions(RetentionCase):
         customer = self._customers()["regular"]
         self.assertRegex(
             customer.prediction_summary,
-            r"^Next 365 days: about 1\.8 orders and \$\s?195\.86; next order around .+; "
+            r"^Next 365 days: about 1\.8 orders and \$\s?193\.12; next order around .+; "
             r"chance of no order: 38 %\.$",
         )
         lapsed = self.env["res.partner"].search([("name", "=", "Predicted lapsed")])
