@@ -17,8 +17,8 @@ from .retention_profile_prediction_sql import (
 )
 
 # Customers per company the fit reads: enough for stable parameters (CDNOW's
-# 23,570 give the published ones), few enough for a second.
-FIT_SAMPLE = 20000
+# 23,570 give the published ones), few enough for a couple of seconds.
+FIT_SAMPLE = 50000
 # Fewer cannot tell their company's rhythm: the published parameters stay.
 MIN_FIT_CUSTOMERS = 50
 DAYS_PER_MONTH = 365.25 / 12
