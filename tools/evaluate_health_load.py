@@ -168,6 +168,11 @@ def main():
         if engine_today(env) != today:
             raise SystemExit("the date changed during the run: rerun away from midnight UTC.")
         customers, profiles, health = dump(env, ids, args.out)
+        company = env.company
+        fitted = {
+            name: getattr(company, f"retention_fit_{name}", None)
+            for name in ("r", "alpha", "a", "b", "customers")
+        }
     print(
         json.dumps(
             {
@@ -180,6 +185,7 @@ def main():
                 "health_score": health,
                 "load_seconds": round(loaded - start, 1),
                 "cron_seconds": round(recomputed - loaded, 1),
+                "fitted": fitted,
             }
         )
     )

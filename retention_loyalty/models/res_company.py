@@ -13,10 +13,10 @@ class ResCompany(models.Model):
     )
     # The BG/NBD parameters the nightly job fitted on the company's customers
     # (retention_profile_prediction.py); empty until the first fit.
-    retention_fit_r = fields.Float("Purchase Rate Shape (r)", readonly=True, digits=(16, 4))
-    retention_fit_alpha = fields.Float("Purchase Rate Scale (alpha)", readonly=True, digits=(16, 4))
-    retention_fit_a = fields.Float("Dropout Shape (a)", readonly=True, digits=(16, 4))
-    retention_fit_b = fields.Float("Dropout Shape (b)", readonly=True, digits=(16, 4))
+    retention_fit_r = fields.Float("Purchase Rate Shape (r)", readonly=True)
+    retention_fit_alpha = fields.Float("Purchase Rate Scale (alpha)", readonly=True)
+    retention_fit_a = fields.Float("Dropout Shape (a)", readonly=True)
+    retention_fit_b = fields.Float("Dropout Shape (b)", readonly=True)
     retention_fit_order_value = fields.Float("Average Order Value", readonly=True)
     retention_fit_date = fields.Datetime("Predictions Fitted On", readonly=True)
     retention_fit_customers = fields.Integer("Customers Fitted", readonly=True)

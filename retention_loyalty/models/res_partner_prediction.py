@@ -11,7 +11,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     predicted_order_count = _profile_field(
-        fields.Float, "Expected Orders", name="predicted_order_count", digits=(16, 2)
+        fields.Float, "Expected Orders", name="predicted_order_count"
     )
     predicted_revenue = _profile_field(
         fields.Monetary,
@@ -23,7 +23,6 @@ class ResPartner(models.Model):
         fields.Float,
         "Chance of No Order",
         name="churn_probability",
-        digits=(4, 3),
         aggregator="avg",
         help="The probability of no purchase in the prediction horizon (Settings), 0-1.",
     )

@@ -22,6 +22,8 @@ MAX_ITERATIONS = 2000
 # is this small against the sum (at most this many terms).
 SERIES_PRECISION = 1e-12
 MAX_SERIES_TERMS = 5000
+# The fit searches log-parameters within +/- this.
+LOG_BOUND = 10
 # a within this of 1 is moved by it (the expectation divides by a - 1).
 A_NEAR_ONE = 1e-6
 
@@ -55,10 +57,15 @@ def log_likelihood(params, histories):
 
 def fit(histories, start=None):
     """The parameters of greatest likelihood, by Nelder-Mead on their logs
-    (they are positive). `histories`: [(x, t_x, T, count)]."""
+    (they are positive), or None when no finite fit exists.
+    `histories`: [(x, t_x, T, count)]."""
     start = start or DEFAULT_PARAMS
 
     def cost(point):
+        # Within e^-10 to e^10: a history that cannot tell (everyone bought
+        # once) sends the parameters to their limits, not to infinity.
+        if any(abs(value) > LOG_BOUND for value in point):
+            return math.inf
         params = dict(zip(PARAM_NAMES, (math.exp(value) for value in point), strict=True))
         try:
             return -log_likelihood(params, histories)
@@ -68,6 +75,8 @@ def fit(histories, start=None):
     best = nelder_mead(cost, [math.log(start[name]) for name in PARAM_NAMES])
     # Once more from the best point: a simplex may settle on a slope.
     best = nelder_mead(cost, best, step=0.1)
+    if not math.isfinite(cost(best)):
+        return None
     return dict(zip(PARAM_NAMES, (math.exp(value) for value in best), strict=True))
 
 
@@ -122,7 +131,8 @@ def expected_growth(params, x, age, horizon):
     It depends on (x, T) only, so the engine computes it once per distinct
     pair and company, not per customer. The Gaussian hypergeometric series
     converges as z = h / (alpha + T + h) < 1; its terms are summed until they
-    no longer count."""
+    no longer count. None when it cannot be computed (the statement then uses
+    the posterior means' approximation)."""
     r, alpha, a, b = (params[name] for name in PARAM_NAMES)
     if abs(a - 1) < A_NEAR_ONE:  # the closed form divides by a - 1
         a += A_NEAR_ONE
@@ -134,5 +144,8 @@ def expected_growth(params, x, age, horizon):
         total += term
         if term < SERIES_PRECISION * total:
             break
+    else:
+        return None  # no convergence (z near 1 with extreme parameters)
     ratio = ((alpha + age) / (alpha + age + horizon)) ** (r + x)
-    return (a + b + x - 1) / (a - 1) * (1 - ratio * total)
+    growth = (a + b + x - 1) / (a - 1) * (1 - ratio * total)
+    return growth if math.isfinite(growth) and growth >= 0 else None

@@ -21,6 +21,7 @@ from .retention_profile_prediction_sql import (
 FIT_SAMPLE = 50000
 # Fewer cannot tell their company's rhythm: the published parameters stay.
 MIN_FIT_CUSTOMERS = 50
+MIN_FIT_REPEAT_BUYERS = 20
 DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -28,14 +29,13 @@ class RetentionProfile(models.Model):
     _inherit = "retention.profile"
 
     predicted_order_count = fields.Float(
-        "Expected Orders", digits=(16, 2), help="Purchases expected in the prediction horizon."
+        "Expected Orders", help="Purchases expected in the prediction horizon."
     )
     predicted_revenue = fields.Monetary(
         "Expected Revenue", help="Revenue expected in the prediction horizon."
     )
     churn_probability = fields.Float(
         "Chance of No Order",
-        digits=(4, 3),
         aggregator="avg",
         help="The probability of no purchase in the prediction horizon (0-1).",
     )
@@ -55,6 +55,10 @@ class RetentionProfile(models.Model):
         """Write the predictions of the commercial partners `ids` in every
         company: one statement."""
         self.flush_model()
+        # The statement reads the company's parameters: those just fitted too.
+        self.env["res.company"].flush_model(
+            [f"retention_fit_{name}" for name in (*retention_bgnbd.PARAM_NAMES, "order_value")]
+        )
         self.env.cr.execute(self._prediction_query(ids, params))
         self.invalidate_model(PREDICTION_FIELDS)
         self.env["res.partner"].invalidate_model(PREDICTION_FIELDS)
@@ -89,7 +93,9 @@ class RetentionProfile(models.Model):
             fitted = {
                 name: company[f"retention_fit_{name}"] for name in retention_bgnbd.PARAM_NAMES
             }
-            params[company.id] = fitted if all(fitted.values()) else retention_bgnbd.DEFAULT_PARAMS
+            # Once all four are fitted, as in the statement (the ORM stores 0, not NULL).
+            fitted_all = all(value > 0 for value in fitted.values())
+            params[company.id] = fitted if fitted_all else retention_bgnbd.DEFAULT_PARAMS
         return {
             key: retention_bgnbd.expected_growth(params[key[0]], key[1], key[2], horizon)
             for key in keys
@@ -111,9 +117,14 @@ class RetentionProfile(models.Model):
             )
             histories = self.env.cr.fetchall()
             customers = sum(row[3] for row in histories)
-            if customers < MIN_FIT_CUSTOMERS or not any(row[0] for row in histories):
+            # Who never came back cannot tell how customers leave: the fit needs
+            # repeat buyers as well as customers.
+            repeat_buyers = sum(row[3] for row in histories if row[0])
+            if customers < MIN_FIT_CUSTOMERS or repeat_buyers < MIN_FIT_REPEAT_BUYERS:
                 continue
             fitted = retention_bgnbd.fit(histories)
+            if not fitted:
+                continue
             self.env.cr.execute(
                 SQL(
                     """SELECT SUM(lifetime_revenue) / NULLIF(SUM(lifetime_order_count), 0)

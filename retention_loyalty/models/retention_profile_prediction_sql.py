@@ -27,22 +27,31 @@ WITH history AS (
            GREATEST(pr.lifetime_order_count - 1, 0)::float AS x,
            GREATEST(pr.last_order_date - pr.first_order_date, 0)::float AS t_x,
            GREATEST(%(today)s - pr.first_order_date, 0)::float AS age,
-           COALESCE(c.retention_fit_r, %(r)s) AS r,
-           COALESCE(c.retention_fit_alpha, %(alpha)s) AS alpha,
-           COALESCE(c.retention_fit_a, %(a)s) AS a,
-           COALESCE(c.retention_fit_b, %(b)s) AS b,
-           c.retention_fit_order_value AS company_value
+           CASE WHEN f.fitted THEN c.retention_fit_r ELSE %(r)s END AS r,
+           CASE WHEN f.fitted THEN c.retention_fit_alpha ELSE %(alpha)s END AS alpha,
+           CASE WHEN f.fitted THEN c.retention_fit_a ELSE %(a)s END AS a,
+           CASE WHEN f.fitted THEN c.retention_fit_b ELSE %(b)s END AS b,
+           NULLIF(c.retention_fit_order_value, 0) AS company_value
       FROM retention_profile pr JOIN res_company c ON c.id = pr.company_id
+     -- A company's parameters, once all four are fitted (the ORM stores 0, not NULL).
+     CROSS JOIN LATERAL (
+         SELECT c.retention_fit_r > 0 AND c.retention_fit_alpha > 0 AND c.retention_fit_a > 0
+                AND c.retention_fit_b > 0 AS fitted
+     ) f
      WHERE pr.partner_id = ANY(%(ids)s)
 ), alive AS (
     SELECT h.*,
            CASE WHEN h.lifetime_order_count = 0 THEN NULL
                 WHEN h.x = 0 THEN 1.0
-                ELSE 1.0 / (1.0 + h.a / (h.b + h.x - 1.0) * exp(LEAST(
-                    (h.r + h.x) * ln((h.alpha + h.age) / (h.alpha + h.t_x)), 700)))
+                ELSE 1.0 / (1.0 + h.a / (h.b + h.x - 1.0) * exp(GREATEST(LEAST(
+                    (h.r + h.x) * ln((h.alpha + h.age) / (h.alpha + h.t_x)), 700), -700)))
            END AS alive,
-           (h.r + h.x) / (h.alpha + h.age) AS rate,
-           g.value AS growth
+           -- Where the series could not be summed: the posterior means'
+           -- approximation (1 - e^(-lambda p h)) / p.
+           COALESCE(g.value, (1.0 - exp(-(h.r + h.x) / (h.alpha + h.age) * h.a
+                                         / (h.a + h.b + h.x) * %(horizon)s))
+                             / (h.a / (h.a + h.b + h.x))) AS growth,
+           (h.r + h.x) / (h.alpha + h.age) AS rate
       FROM history h
  LEFT JOIN unnest(%(growth_companies)s::int[], %(growth_x)s::float[], %(growth_age)s::float[],
                   %(growth_values)s::float[]) g(company_id, x, age, value)
@@ -50,8 +59,8 @@ WITH history AS (
 ), predicted AS (
     SELECT a.id,
            a.alive * GREATEST(a.growth, 0) AS order_count,
-           1.0 - a.alive + a.alive * exp((a.r + a.x) * ln(
-               (a.alpha + a.age) / (a.alpha + a.age + %(horizon)s))) AS churn,
+           1.0 - a.alive + a.alive * exp(GREATEST((a.r + a.x) * ln(
+               (a.alpha + a.age) / (a.alpha + a.age + %(horizon)s)), -700)) AS churn,
            (a.lifetime_revenue + COALESCE(a.company_value, 0))
                / (a.lifetime_order_count + CASE WHEN a.company_value IS NULL THEN 0 ELSE 1 END)
                AS order_value,
@@ -62,9 +71,10 @@ WITH history AS (
      WHERE a.alive IS NOT NULL
 ), final AS (
     SELECT pr.id,
-           round(p.order_count::numeric, 2) AS predicted_order_count,
+           round(p.order_count::numeric, 6) AS predicted_order_count,
            round((p.order_count * GREATEST(p.order_value, 0))::numeric, 2) AS predicted_revenue,
-           round(p.churn::numeric, 3) AS churn_probability,
+           -- Stored as computed (rounded ones tie, and rank worse); shown rounded.
+           round(p.churn::numeric, 6) AS churn_probability,
            p.next_date AS predicted_next_order_date,
            round((GREATEST(p.window_revenue, 0) * p.churn)::numeric, 2) AS revenue_at_risk
       FROM retention_profile pr LEFT JOIN predicted p ON p.id = pr.id

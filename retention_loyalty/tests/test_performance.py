@@ -57,13 +57,14 @@ class TestProfilePerformance(RetentionCase):
         # salesperson's or the company's: its labels and tier names) are read
         # once; one INSERT logs the chatter notes, one the tier moves. Then the
         # health statement, and the notes of the bands that changed (their
-        # profiles, companies and currencies read once).
-        with self.assertQueryCount(__system__=41):
+        # profiles, companies and currencies read once); then the predictions:
+        # the distinct histories, the companies' parameters, one UPDATE.
+        with self.assertQueryCount(__system__=44):
             few._loyalty_recompute()
         self.assertTrue(all(few.mapped("loyalty_tier_id")))
         self._forget_profiles(self.customers)
         # 100 times the customers, warm caches: fewer queries, not more.
-        with self.assertQueryCount(__system__=13):
+        with self.assertQueryCount(__system__=15):
             self.customers._loyalty_recompute()
         self.assertEqual(len(self.customers.filtered("loyalty_tier_id")), CUSTOMERS)
         self.assertEqual(self.customers[0].advocacy_stage, "detractor")
@@ -80,7 +81,7 @@ class TestProfilePerformance(RetentionCase):
 
     def test_nothing_to_change_writes_nothing(self):
         self.customers._loyalty_recompute()  # warm caches, whatever ran before
-        with self.assertQueryCount(__system__=4):
+        with self.assertQueryCount(__system__=5):
             self.customers._loyalty_recompute()
 
     def test_fast_money_format_matches_odoo(self):
@@ -140,8 +141,9 @@ class TestImmediateUpdate(RetentionCase):
         self.assertEqual(len(at_10), len(at_1000), summary)
         # Cold record cache: the customer, who referred it, one statement for
         # the customer's profiles, one for their health (the engine's day is
-        # the database's: no time zone to read).
-        self.assertEqual(len(at_1000), 4, summary)
+        # the database's: no time zone to read); the predictions: the
+        # distinct histories, the company's parameters, one statement.
+        self.assertEqual(len(at_1000), 7, summary)
         ranking = KEY_ACCOUNT_QUERY.split()[:6]
         for query in at_1000:
             self.assertNotEqual(query.split()[:6], ranking, "no key-account re-ranking")

@@ -174,3 +174,42 @@ class TestBgNbdFit(RetentionCase):
             retention_bgnbd.log_likelihood(fitted, histories),
             retention_bgnbd.log_likelihood(truth, histories) - 1e-6,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestNightlyFit(RetentionCase):
+    def test_the_nightly_job_fits_the_company_and_predicts_with_what_it_fitted(self):
+        company = self.env.company
+        company.write({f"retention_fit_{name}": 0 for name in PARAMS})
+        rng = random.Random(3)
+        customers = self.env["res.partner"]
+        for index in range(60):
+            customer = self._customer(f"Nightly {index}")
+            for days_ago in sorted(rng.sample(range(1, 400), rng.randint(1, 4)), reverse=True):
+                self._sell(customer, 50, days_ago=days_ago)
+            customers |= customer
+        self.env["retention.profile"]._cron_recompute()
+        self.assertTrue(company.retention_fit_date)
+        self.assertGreaterEqual(company.retention_fit_customers, 60)
+        fitted = {name: company[f"retention_fit_{name}"] for name in PARAMS}
+        self.assertTrue(all(value > 0 for value in fitted.values()), fitted)
+        # Every prediction comes from the parameters just fitted, not from the
+        # defaults the company had before (the statement reads them from the table).
+        today = fields.Date.today()
+        for customer in customers[:10]:
+            profile = customer.retention_profile_ids
+            x = profile.lifetime_order_count - 1
+            age = (today - profile.first_order_date).days
+            t_x = (profile.last_order_date - profile.first_order_date).days
+            r, alpha, a, b = (fitted[name] for name in ("r", "alpha", "a", "b"))
+            alive = 1.0
+            if x:
+                alive = 1 / (1 + a / (b + x - 1) * ((alpha + age) / (alpha + t_x)) ** (r + x))
+            no_order = 1 - alive + alive * ((alpha + age) / (alpha + age + HORIZON)) ** (r + x)
+            with self.subTest(customer=customer.name):
+                self.assertAlmostEqual(profile.churn_probability, no_order, places=5)
+                self.assertAlmostEqual(
+                    profile.predicted_order_count,
+                    alive * retention_bgnbd.expected_growth(fitted, x, age, HORIZON),
+                    places=5,
+                )
