@@ -91,4 +91,7 @@ class ResPartner(models.Model):
             )
         else:
             when = self.env._("next order around %(date)s", date=format_date(self.env, next_date))
-        return f"{expected}; {when}; {chance}."
+        # The punctuation is the language's too (Chinese joins with ；and ends with 。).
+        return self.env._(
+            "%(expected)s; %(when)s; %(chance)s.", expected=expected, when=when, chance=chance
+        )
