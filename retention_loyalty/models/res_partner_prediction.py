@@ -91,7 +91,7 @@ class ResPartner(models.Model):
             )
         else:
             when = self.env._("next order around %(date)s", date=format_date(self.env, next_date))
-        # The punctuation is the language's too (Chinese joins with ；and ends with 。).
+        # The punctuation is the language's too (Chinese has its full-width ones).
         return self.env._(
             "%(expected)s; %(when)s; %(chance)s.", expected=expected, when=when, chance=chance
         )
