@@ -27,6 +27,7 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
+        "report/retention_cadence_impact_views.xml",
         "views/retention_cadence_views.xml",
         "views/retention_followup_views.xml",
         "views/retention_account_review_views.xml",

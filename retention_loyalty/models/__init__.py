@@ -31,6 +31,8 @@ from . import retention_cadence_checks
 from . import retention_cadence_triggers
 from . import retention_cadence_health
 from . import retention_cadence_predictions
+from . import retention_cadence_holdout
+from . import retention_cadence_entry
 from . import retention_cadence_occurrences
 from . import retention_cadence_steps
 from . import retention_cadence_joins

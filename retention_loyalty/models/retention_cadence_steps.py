@@ -83,8 +83,11 @@ class RetentionCadence(models.Model):
                                                   write_date)
                    SELECT %(cadence)s, v.step_id, v.partner_id, v.res_model, v.res_id, v.cycle,
                           v.occurrence, v.date_deadline,
-                          CASE WHEN v.reason IS NULL THEN 'planned' ELSE 'stopped' END, v.reason,
-                          CASE WHEN v.reason IS NULL THEN NULL ELSE v.reason_date END,
+                          CASE WHEN %(held_out)s THEN 'held_out'
+                               WHEN v.reason IS NULL THEN 'planned' ELSE 'stopped' END,
+                          CASE WHEN %(held_out)s THEN NULL ELSE v.reason END,
+                          CASE WHEN v.reason IS NULL OR %(held_out)s THEN NULL
+                               ELSE v.reason_date END,
                           COALESCE(v.company_id, %(company)s), %(uid)s, %(uid)s,
                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                      FROM unnest(%(steps)s::int[], %(partners)s::int[], %(models)s::varchar[],
@@ -98,6 +101,7 @@ class RetentionCadence(models.Model):
                 cadence=self.id,
                 company=self.company_id.id or None,
                 uid=self.env.uid,
+                held_out=self._holdout_sql(SQL("v.partner_id")),
                 steps=list(columns[0]),
                 partners=list(columns[1]),
                 models=list(columns[2]),
@@ -112,11 +116,42 @@ class RetentionCadence(models.Model):
             )
         )
         rows = self.env.cr.fetchall()
+        self._record_entries(columns)
         # Stopped ones (a reply, an answer...) are in the ledger, and done with.
         followups = self.env["retention.followup"].browse([row[0] for row in rows if row[1]])
         followups -= self._join_followups(followups)
         self._run_step_kinds(followups)
         return len(rows)
+
+    def _record_entries(self, columns):
+        """Each customer these occurrences start, once per measurement period
+        and company: the day the rule first acts, and their group (both
+        groups, as the rule would act: intention to treat)."""
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO retention_cadence_entry AS e (cadence_id, partner_id, company_id,
+                                                        period_start, date, "group", create_uid,
+                                                        write_uid, create_date, write_date)
+                   SELECT %(cadence)s, v.partner_id, COALESCE(v.company_id, %(company)s),
+                          %(since)s, MIN(v.day),
+                          CASE WHEN %(held_out)s THEN 'control' ELSE 'treated' END,
+                          %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(partners)s::int[], %(companies)s::int[], %(days)s::date[])
+                          AS v(partner_id, company_id, day)
+                    WHERE COALESCE(v.company_id, %(company)s) IS NOT NULL
+                 GROUP BY v.partner_id, COALESCE(v.company_id, %(company)s)
+                   ON CONFLICT (cadence_id, partner_id, company_id, period_start) DO UPDATE
+                      SET date = LEAST(e.date, EXCLUDED.date)""",
+                cadence=self.id,
+                company=self.company_id.id or None,
+                since=self.holdout_since or self.create_date,
+                held_out=self._holdout_sql(SQL("v.partner_id")),
+                uid=self.env.uid,
+                partners=list(columns[1]),
+                companies=list(columns[7]),
+                days=list(columns[6]),
+            )
+        )
 
     def _run_step_kinds(self, followups):
         """Hand each follow-up to the method of its step's kind."""

@@ -53,6 +53,8 @@ class RetentionFollowup(models.Model):
             ("held", "Held Back"),
             ("skipped", "Skipped"),
             ("stopped", "Stopped"),
+            # The customer is in the rule's control group: nothing is done.
+            ("held_out", "Held Out"),
         ],
         default="planned",
         required=True,

@@ -8,3 +8,4 @@ from . import retention_referral_funnel_report
 from . import retention_health_report
 from . import retention_rate_report
 from . import retention_cohort_report
+from . import retention_cadence_impact

@@ -39,6 +39,7 @@ REPORTS = (
     "retention.rate.report",
     "retention.cohort.report",
     "retention.health.report",
+    "retention.cadence.impact",
     # Not a report, but read-only the same way: every sale, from every channel.
     "retention.purchase",
 )
@@ -65,6 +66,8 @@ MATRIX = {
     "retention.tier.history":          ("r",    "r",      "rwcu",       "-"),
     # Health rows are the engine's: everyone reads their company's, nobody writes.
     "retention.health.history":        ("r",    "r",      "r",          "-"),
+    # A rule's entries are the engine's too (the draw must stay untouched).
+    "retention.cadence.entry":         ("r",    "r",      "r",          "-"),
     # Profiles: reps set consent, opportunity level and stage (the engine the rest).
     "retention.profile":               ("rwc",  "rwc",    "rwcu",       "-"),
     # Answers follow their review's company (rule on review_id.company_id).
@@ -124,7 +127,16 @@ class TestAccessMatrix(RetentionCase, HttpCase):
         referral = cls.env["retention.referral"]._create_from_page(
             profile, "Matrix Friend", "friend@example.com", "10.0.0.1"
         )
+        entry = cls._make(
+            "retention.cadence.entry",
+            cadence_id=cadence.id,
+            period_start=cadence.holdout_since,
+            date=cls.today - timedelta(days=120),
+            group="treated",
+            **here,
+        )
         cls.records = {
+            "retention.cadence.entry": entry,
             "retention.referral": referral,
             "retention.tier": cls.env["retention.tier"].create(
                 {"name": "Diamond", "sequence": 99, "min_revenue": 1e6, "min_order_count": 99}
