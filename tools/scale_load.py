@@ -210,9 +210,9 @@ def recompute(env, batch=None, crash_after=None):
         original = engine.RetentionProfile._update_profiles
         calls = []
 
-        def update_then_die(self, ids, key_cut=True):
+        def update_then_die(self, ids, key_cut=True, **kwargs):
             calls.append(1)
-            changed = original(self, ids, key_cut=key_cut)
+            changed = original(self, ids, key_cut=key_cut, **kwargs)
             if len(calls) > crash_after:
                 os._exit(3)  # killed: no cleanup, no commit
             return changed
