@@ -77,6 +77,13 @@ class RetentionCadence(models.Model):
     impact_lift_low = fields.Float("Lift, 95 % Low", compute="_compute_impact", digits=(4, 1))
     impact_lift_high = fields.Float("Lift, 95 % High", compute="_compute_impact", digits=(4, 1))
     impact_customer_count = fields.Integer("Customers Measured", compute="_compute_impact")
+    impact_revenue = fields.Float(
+        "Revenue Attributable",
+        compute="_compute_impact",
+        help="Revenue per treated customer minus revenue per held-out customer, in the "
+        "window, times the treated customers: what the rule brought (company currencies "
+        "added up when a rule spans several).",
+    )
 
     @api.constrains("holdout_percent", "impact_window_days")
     def _check_holdout(self):
@@ -131,15 +138,17 @@ class RetentionCadence(models.Model):
     def _compute_impact(self):
         groups = self.env["retention.cadence.impact"]._groups(self.ids)
         for cadence in self:
-            treated = groups.get((cadence.id, "treated"), (0, 0))
-            control = groups.get((cadence.id, "control"), (0, 0))
-            measured = lift_interval(*treated, *control)
+            treated = groups.get((cadence.id, "treated"), (0, 0, 0.0))
+            control = groups.get((cadence.id, "control"), (0, 0, 0.0))
+            measured = lift_interval(*treated[:2], *control[:2])
             cadence.impact_customer_count = treated[0] + control[0]
-            cadence.impact_lift, cadence.impact_lift_low, cadence.impact_lift_high = measured or (
-                0,
-                0,
-                0,
+            cadence.impact_revenue = (
+                (treated[2] / treated[0] - control[2] / control[0]) * treated[0]
+                if measured
+                else 0.0
             )
+            lift, low, high = measured or (0.0, 0.0, 0.0)
+            cadence.impact_lift, cadence.impact_lift_low, cadence.impact_lift_high = lift, low, high
             cadence.impact_summary = cadence._impact_sentence(treated, control, measured)
 
     def _impact_sentence(self, treated, control, measured):

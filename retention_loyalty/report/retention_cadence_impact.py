@@ -54,15 +54,17 @@ class RetentionCadenceImpact(models.Model):
 
     @api.model
     def _groups(self, cadence_ids):
-        """{(rule, group): (customers, who bought again)} over complete windows."""
+        """{(rule, group): (customers, who bought again, revenue)} over complete
+        windows."""
         if not cadence_ids:
             return {}
         self.env.flush_all()
         rows = self.sudo()._read_group(
             [("cadence_id", "in", cadence_ids), ("is_complete", "=", True)],
             ["cadence_id", "group"],
-            ["customer_count:sum", "repeat_customer_count:sum"],
+            ["customer_count:sum", "repeat_customer_count:sum", "revenue:sum"],
         )
         return {
-            (cadence.id, group): (count or 0, repeat or 0) for cadence, group, count, repeat in rows
+            (cadence.id, group): (count or 0, repeat or 0, revenue or 0.0)
+            for cadence, group, count, repeat, revenue in rows
         }

@@ -169,6 +169,8 @@ class TestHoldout(CadenceCase):
         self.assertGreater(rule.impact_lift_high, 25)
         self.assertGreater(rule.impact_lift_low, 0, "the interval excludes zero")
         self.assertEqual(rule.impact_customer_count, 400)
+        # (8,000 / 200 - 4,000 / 200) x 200 treated customers.
+        self.assertAlmostEqual(rule.impact_revenue, 4000.0, places=2)
         self.assertIn("+25.0 points", rule.impact_summary)
 
     def test_too_few_customers_say_so(self):
