@@ -84,7 +84,21 @@ class TestHoldout(CadenceCase):
                 "body": "{{ object.name }}, hello.",
             }
         )
-        steps = [dict(STEPS[0]), {**STEPS[1], "retention_sms_template_id": template.id}, STEPS[2]]
+        email = {
+            "summary": "Write to them",
+            "retention_action": "email_customer",
+            "retention_mail_template_id": self.env.ref(
+                "retention_loyalty.mail_template_referral_invite"
+            ).id,
+            "delay_count": 0,
+            "delay_from": "after_plan_date",
+        }
+        steps = [
+            dict(STEPS[0]),
+            {**STEPS[1], "retention_sms_template_id": template.id},
+            STEPS[2],
+            email,
+        ]
         rule = self._rule("inactivity", steps, inactivity_days=30, holdout_percent=50)
         customers = self.env["res.partner"]
         for index in range(12):
@@ -125,6 +139,9 @@ class TestHoldout(CadenceCase):
                     self.assertEqual(entry.group, "treated")
                     self.assertNotIn("held_out", followups.mapped("state"))
                     self.assertTrue(self._activities(customer))
+                    self.assertTrue(
+                        self.env["mail.mail"].search([("recipient_ids", "in", customer.ids)])
+                    )
         # A later edit keeps every group.
         rule.title = "Win back, renamed"
         self.assertEqual(self._controls(rule, customers.ids), controls)
