@@ -24,6 +24,14 @@ class DigestDigest(models.Model):
     )
     kpi_retention_rate = fields.Boolean("Retention Rate (%)")
     kpi_retention_rate_value = fields.Float(compute="_compute_kpi_retention_rate_value")
+    kpi_retention_best_rule_lift = fields.Boolean("Best Rule Lift (points)")
+    kpi_retention_best_rule_lift_value = fields.Float(
+        "Best Rule Lift (value)", compute="_compute_kpi_retention_rule_lifts_value"
+    )
+    kpi_retention_worst_rule_lift = fields.Boolean("Worst Rule Lift (points)")
+    kpi_retention_worst_rule_lift_value = fields.Float(
+        "Worst Rule Lift (value)", compute="_compute_kpi_retention_rule_lifts_value"
+    )
     kpi_retention_revenue_at_risk = fields.Boolean("Revenue at Risk, Newly Overdue")
     kpi_retention_revenue_at_risk_value = fields.Monetary(
         "Revenue at Risk, Newly Overdue (value)",
@@ -88,6 +96,18 @@ class DigestDigest(models.Model):
         for digest in self:
             company = digest.company_id or self.env.company
             digest.kpi_retention_revenue_at_risk_value = values.get(company, 0) or 0
+
+    def _compute_kpi_retention_rule_lifts_value(self):
+        """The best and the worst lift of the rules proven in the period (their
+        95 % interval excludes zero), on the customers who entered them then;
+        0 when no rule is proven."""
+        self._retention_check_access()
+        start, end, _companies = self._get_kpi_compute_parameters()
+        Impact = self.env["retention.cadence.impact"]
+        for digest in self:
+            lifts = Impact._proven_lifts(digest.company_id or self.env.company, start, end)
+            digest.kpi_retention_best_rule_lift_value = round(max(lifts.values(), default=0), 1)
+            digest.kpi_retention_worst_rule_lift_value = round(min(lifts.values(), default=0), 1)
 
     def _retention_count_kpi(self, model, domain, kpi_field):
         """Count `model` records per digest company; records of no company

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.retention_cadence_entry import GROUPS
+from ..models.retention_cadence_holdout import lift_interval
 
 
 class RetentionCadenceImpact(models.Model):
@@ -51,6 +52,30 @@ class RetentionCadenceImpact(models.Model):
 
     def _group_by(self):
         return SQL("e.id, r.impact_window_days")
+
+    @api.model
+    def _proven_lifts(self, companies, start, end):
+        """{rule: lift} of the rules whose 95 % interval excludes zero, on the
+        customers who entered them between start and end (complete windows)."""
+        rows = self.sudo()._read_group(
+            [
+                ("company_id", "in", companies.ids),
+                ("is_complete", "=", True),
+                ("date", ">=", start),
+                ("date", "<", end),
+            ],
+            ["cadence_id", "group"],
+            ["customer_count:sum", "repeat_customer_count:sum"],
+        )
+        counts = {(cadence, group): (count, repeat) for cadence, group, count, repeat in rows}
+        lifts = {}
+        for cadence in {cadence for cadence, _group in counts}:
+            measured = lift_interval(
+                *counts.get((cadence, "treated"), (0, 0)), *counts.get((cadence, "control"), (0, 0))
+            )
+            if measured and (measured[1] > 0 or measured[2] < 0):
+                lifts[cadence] = measured[0]
+        return lifts
 
     @api.model
     def _groups(self, cadence_ids):

@@ -189,6 +189,25 @@ class TestHoldout(CadenceCase):
         # (8,000 / 200 - 4,000 / 200) x 200 treated customers.
         self.assertAlmostEqual(rule.impact_revenue, 4000.0, places=2)
         self.assertIn("+25.0 points", rule.impact_summary)
+        # The digest of the period they entered in names the proven lift.
+        digest = self.env["digest.digest"].create(
+            {"name": "Proof", "company_id": self.env.company.id}
+        )
+        entered_at = fields.Datetime.to_datetime(entered)
+        in_period = digest.with_context(
+            start_datetime=entered_at - timedelta(days=10),
+            end_datetime=entered_at + timedelta(days=10),
+        )
+        self.assertAlmostEqual(in_period.kpi_retention_best_rule_lift_value, 25.0)
+        self.assertAlmostEqual(in_period.kpi_retention_worst_rule_lift_value, 25.0)
+        other = self.env["digest.digest"].create(
+            {"name": "Quiet", "company_id": self.env.company.id}
+        )
+        quiet = other.with_context(
+            start_datetime=entered_at + timedelta(days=30),
+            end_datetime=entered_at + timedelta(days=60),
+        )
+        self.assertEqual(quiet.kpi_retention_best_rule_lift_value, 0, "nothing entered then")
 
     def test_too_few_customers_say_so(self):
         rule = self._rule("inactivity", STEPS[:1], holdout_percent=50)
