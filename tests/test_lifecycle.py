@@ -306,6 +306,36 @@ def test_two_cadence_runs_at_once_create_each_activity_once(database):
     assert sorted(result["created"] for result in results)[0] == 0, results
 
 
+HOLD_ORDERS = 1000  # two per customer
+
+
+def test_two_cadence_runs_at_once_keep_every_holdout_group(database):
+    load(database, "setup", "--orders", str(HOLD_ORDERS), "--prefix", "HOLD", "--holdout", "30")
+    start_at = str(time.time() + 10)
+    runs = [
+        subprocess.Popen(
+            load_command(database, "run", "--at", start_at, "--batch", "200"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        _out, err = run.communicate(timeout=900)
+        assert run.returncode == 0, err[-4000:]
+    counts = load(database, "check", "--prefix", "HOLD")
+    # One entry per customer, each in the group the draw gives it; the held
+    # out get follow-ups in the ledger and no activity.
+    assert counts["entries"] == counts["customers"] == HOLD_ORDERS // 2, counts
+    assert counts["entries_off_draw"] == 0, counts
+    assert counts["held_out_followups"] > 0, counts
+    assert counts["held_out_with_activity"] == 0, counts
+    assert counts["followups"] == counts["distinct_followups"], counts
+    assert counts["activities"] == counts["with_activity"], counts
+    assert counts["activities"] < expected_248_activities(HOLD_ORDERS), counts
+
+
 def test_a_cadence_run_killed_mid_batch_loses_and_duplicates_nothing(database):
     load(database, "setup", "--orders", "1000", "--prefix", "CRASH")
     # Two batches commit, the third dies after inserting its activities.

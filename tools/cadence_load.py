@@ -36,14 +36,14 @@ RULES = {
 }
 
 
-def setup(env, orders, prefix, rule="248"):
+def setup(env, orders, prefix, rule="248", holdout=0):
     """`orders` confirmed orders of today and the last 3 days, two per customer,
     for customers of REPS salespeople; only one rule active: the after-sale
     2-4-8, or the countdown e-mails (departures one to three weeks ahead, so
     that each order has one e-mail due today; customers with an address)."""
     cr = env.cr
     env["retention.cadence"].with_context(active_test=False).search([]).active = False
-    env.ref(RULES[rule]).active = True
+    env.ref(RULES[rule]).write({"active": True, "holdout_percent": holdout})
     reps = env["res.users"].create(
         [
             {
@@ -143,7 +143,35 @@ def check(env, prefix):
         [f"{prefix}/%"],
     )
     activities, orphans = cr.fetchone()
+    # The hold-out: entries per customer, their group against the draw
+    # (retention_cadence_holdout.holdout_bucket_sql), and held-out follow-ups.
+    cr.execute(
+        """SELECT count(e.id), count(DISTINCT so.partner_id),
+                  count(e.id) FILTER (WHERE (e."group" = 'control') IS DISTINCT FROM (
+                      mod(('x' || substr(md5(e.cadence_id::text || ':' || e.partner_id::text
+                                              || ':' || e.period_start::text), 1, 8))
+                          ::bit(32)::bigint, 10000) < r.holdout_percent * 100))
+             FROM sale_order so
+        LEFT JOIN retention_cadence_entry e ON e.partner_id = so.partner_id
+        LEFT JOIN retention_cadence r ON r.id = e.cadence_id
+            WHERE so.name LIKE %s""",
+        [f"{prefix}/%"],
+    )
+    entry_rows, customers, off_draw = cr.fetchone()
+    cr.execute(
+        """SELECT count(*), count(f.activity_id)
+             FROM retention_followup f JOIN sale_order so ON so.id = f.res_id
+            WHERE f.res_model = 'sale.order' AND so.name LIKE %s AND f.state = 'held_out'""",
+        [f"{prefix}/%"],
+    )
+    held_out, held_out_with_activity = cr.fetchone()
     return {
+        # Each entry is counted once per order of its customer (two each).
+        "entries": entry_rows // ORDERS_PER_CUSTOMER,
+        "customers": customers,
+        "entries_off_draw": off_draw // ORDERS_PER_CUSTOMER,
+        "held_out_followups": held_out,
+        "held_out_with_activity": held_out_with_activity,
         "followups": followups,
         "distinct_followups": distinct,
         "with_activity": linked,
@@ -164,6 +192,7 @@ def main():
     parser.add_argument("--at", type=float, help="wait until this UNIX time before running")
     parser.add_argument("--crash-after", type=int, help="die inside batch N+1")
     parser.add_argument("--batch", type=int, help="batch size of the cron")
+    parser.add_argument("--holdout", type=int, default=0, help="the rule's hold-out share (%)")
     args = parser.parse_args()
     with environment(args) as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -173,7 +202,7 @@ def main():
 
             retention_cadence_run.BATCH_SIZE = args.batch
         if args.command == "setup":
-            result = setup(env, args.orders, args.prefix, args.rule)
+            result = setup(env, args.orders, args.prefix, args.rule, args.holdout)
         elif args.command == "run":
             if args.at:
                 time.sleep(max(0.0, args.at - time.time()))
