@@ -18,7 +18,8 @@ its company's fitted BG/NBD parameters (retention_bgnbd.py), over a horizon h:
   churn probability: what leaving would take, as likely as it is.
 
 One UPDATE for any number of customers; exponents are capped so that a long
-silence reads as gone, never as an overflow."""
+silence reads as gone, never as an overflow or an underflow (PostgreSQL
+refuses a float product too small to hold)."""
 
 PREDICTION_QUERY = """
 WITH history AS (
@@ -43,13 +44,14 @@ WITH history AS (
     SELECT h.*,
            CASE WHEN h.lifetime_order_count = 0 THEN NULL
                 WHEN h.x = 0 THEN 1.0
-                ELSE 1.0 / (1.0 + h.a / (h.b + h.x - 1.0) * exp(GREATEST(LEAST(
-                    (h.r + h.x) * ln((h.alpha + h.age) / (h.alpha + h.t_x)), 700), -700)))
+                ELSE GREATEST(1.0 / (1.0 + h.a / (h.b + h.x - 1.0) * exp(GREATEST(LEAST(
+                    (h.r + h.x) * ln((h.alpha + h.age) / (h.alpha + h.t_x)), 300), -300))),
+                    1e-100)
            END AS alive,
            -- Where the series could not be summed: the posterior means'
            -- approximation (1 - e^(-lambda p h)) / p.
-           COALESCE(g.value, (1.0 - exp(-(h.r + h.x) / (h.alpha + h.age) * h.a
-                                         / (h.a + h.b + h.x) * %(horizon)s))
+           COALESCE(g.value, (1.0 - exp(GREATEST(-(h.r + h.x) / (h.alpha + h.age) * h.a
+                                                  / (h.a + h.b + h.x) * %(horizon)s, -300)))
                              / (h.a / (h.a + h.b + h.x))) AS growth,
            (h.r + h.x) / (h.alpha + h.age) AS rate
       FROM history h
@@ -58,9 +60,10 @@ WITH history AS (
         ON g.company_id = h.company_id AND g.x = h.x AND g.age = h.age
 ), predicted AS (
     SELECT a.id,
-           a.alive * GREATEST(a.growth, 0) AS order_count,
+           -- Bounded so that no product underflows (PostgreSQL refuses it).
+           CASE WHEN a.growth < 1e-100 THEN 0 ELSE a.alive * a.growth END AS order_count,
            1.0 - a.alive + a.alive * exp(GREATEST((a.r + a.x) * ln(
-               (a.alpha + a.age) / (a.alpha + a.age + %(horizon)s)), -700)) AS churn,
+               (a.alpha + a.age) / (a.alpha + a.age + %(horizon)s)), -300)) AS churn,
            (a.lifetime_revenue + COALESCE(a.company_value, 0))
                / (a.lifetime_order_count + CASE WHEN a.company_value IS NULL THEN 0 ELSE 1 END)
                AS order_value,

@@ -213,3 +213,29 @@ class TestNightlyFit(RetentionCase):
                     alive * retention_bgnbd.expected_growth(fitted, x, age, HORIZON),
                     places=5,
                 )
+
+
+@tagged("post_install", "-at_install")
+class TestExtremeParameters(RetentionCase):
+    def test_extreme_parameters_keep_every_figure_a_number(self):
+        """Parameters at the fit's bounds and long, short and bursty
+        histories: every figure stays a number (PostgreSQL refuses a float
+        product that underflows, and an exponent that overflows)."""
+        cases = {
+            "tiny rates": {"r": 4.5e-5, "alpha": 22000.0, "a": 4.5e-5, "b": 22000.0},
+            "huge rates": {"r": 22000.0, "alpha": 4.5e-5, "a": 22000.0, "b": 4.5e-5},
+            "fast dropout": {"r": 0.3, "alpha": 0.01, "a": 200.0, "b": 0.01},
+        }
+        customers = self.env["res.partner"]
+        for index, days in enumerate(([3000, 2999, 2998, 5], [0], [900, 1], [60, 40, 20, 0])):
+            customer = self._customer(f"Extreme {index}")
+            for days_ago in days:
+                self._sell(customer, 10, days_ago=days_ago)
+            customers |= customer
+        for name, params in cases.items():
+            with self.subTest(params=name):
+                self.env.company.write({f"retention_fit_{key}": v for key, v in params.items()})
+                self.env["retention.profile"]._recompute_customers(customers.ids)
+                for customer in customers:
+                    self.assertTrue(math.isfinite(customer.predicted_order_count))
+                    self.assertTrue(0 <= customer.churn_probability <= 1)
