@@ -64,14 +64,17 @@ class ResPartner(models.Model):
     def _compute_prediction_summary(self):
         days = self.env["retention.engine"]._setting("prediction_horizon_days")
         today = self.env["retention.engine"]._today()
+        # Every partner reads the current company's profile: one currency.
+        money = self.env["retention.profile"]._money_formatter(self.env.company.currency_id)
         for partner in self:
             partner.prediction_summary = (
-                partner._prediction_sentence(days, today) if partner.lifetime_order_count else False
+                partner._prediction_sentence(days, today, money)
+                if partner.lifetime_order_count
+                else False
             )
 
-    def _prediction_sentence(self, days, today):
+    def _prediction_sentence(self, days, today, money):
         """One sentence a rep plans with, in their language."""
-        money = self.env["retention.profile"]._money_formatter(self.loyalty_currency_id)
         expected = self.env._(
             "Next %(days)s days: about %(orders)s orders and %(revenue)s",
             days=days,
