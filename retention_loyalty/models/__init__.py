@@ -3,6 +3,7 @@ from . import retention_unsubscribe
 from . import res_config_settings
 from . import res_config_settings_health
 from . import res_config_settings_prediction
+from . import res_config_settings_tiers
 from . import retention_feedback
 from . import retention_tier
 from . import retention_tier_history

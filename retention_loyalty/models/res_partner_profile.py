@@ -77,6 +77,14 @@ class ResPartner(models.Model):
     )
     first_order_date = _profile_field(fields.Date, name="first_order_date")
     last_order_date = _profile_field(fields.Date, name="last_order_date")
+    tier_below_since = _profile_field(fields.Date, "Below Tier Since", name="tier_below_since")
+    tier_kept_until = _profile_field(
+        fields.Date,
+        "Tier Kept Until",
+        name="tier_kept_until",
+        help="Below their tier's thresholds, the customer keeps it until this day (the "
+        "grace period in Settings), then moves down one tier.",
+    )
     is_key_account = _profile_field(
         fields.Boolean,
         "Key Account",

@@ -24,6 +24,12 @@ class ResPartner(models.Model):
     def _search_last_order_date(self, operator, value):
         return self._search_profile("last_order_date", operator, value)
 
+    def _search_tier_below_since(self, operator, value):
+        return self._search_profile("tier_below_since", operator, value)
+
+    def _search_tier_kept_until(self, operator, value):
+        return self._search_profile("tier_kept_until", operator, value)
+
     def _search_is_key_account(self, operator, value):
         return self._search_profile("is_key_account", operator, value)
 

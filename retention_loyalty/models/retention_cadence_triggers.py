@@ -246,7 +246,7 @@ class RetentionCadence(models.Model):
                       NULL::date AS cycle, h.date AS start_date, h.date AS anchor_date,
                       NULL::int AS doc_user_id, h.company_id AS company_id
                  FROM retention_tier_history h
-                WHERE %(direction)s AND %(company)s AND %(scope)s""",
+                WHERE h.reason != 'kept' AND %(direction)s AND %(company)s AND %(scope)s""",
             direction=direction,
             company=window.company(SQL("h.company_id")),
             scope=window.scope(SQL("h.id"), SQL("h.date BETWEEN %s AND %s", window.lo, window.hi)),

@@ -49,6 +49,8 @@ SETTINGS = {
     "health_poor_below": 40,
     # Predictions (expected orders, revenue, chance of no order) look this far.
     "prediction_horizon_days": 365,
+    # A customer below their tier's thresholds keeps it this many days.
+    "tier_grace_days": 90,
 }
 # The settings every loyalty profile depends on: changing one recomputes them all.
 PROFILE_SETTINGS = (
@@ -64,6 +66,7 @@ PROFILE_SETTINGS = (
     "health_good_min",
     "health_poor_below",
     "prediction_horizon_days",
+    "tier_grace_days",
 )
 
 

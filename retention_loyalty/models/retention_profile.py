@@ -34,6 +34,8 @@ ENGINE_FIELDS = [
     "next_review_date",
     "lifetime_order_count",
     "previous_revenue",
+    "tier_below_since",
+    "tier_kept_until",
 ]
 # The health score and its parts, written by the health statement that
 # follows the profile's (retention_profile_health_sql.py). A factor is 0-100, or
@@ -189,6 +191,16 @@ class RetentionProfile(models.Model):
     lifetime_order_count = fields.Integer("Orders (all time)")
     previous_revenue = fields.Monetary(
         "Revenue (previous window)", help="Confirmed sales in the window before the current one."
+    )
+    tier_below_since = fields.Date(
+        "Below Tier Since",
+        help="The first day the customer was found below their tier's thresholds: the "
+        "grace period (Settings) runs from it.",
+    )
+    tier_kept_until = fields.Date(
+        "Tier Kept Until",
+        help="Below their tier's thresholds, the customer keeps it until this day (the "
+        "grace period in Settings), then moves down one tier.",
     )
     health_score = BlankFloat(
         "Health", digits=(4, 1), aggregator="avg", help="0-100: the weighted health factors."

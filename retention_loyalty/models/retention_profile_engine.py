@@ -152,6 +152,7 @@ class RetentionProfile(models.Model):
             review_medium=params["review_months_medium"],
             review_low=params["review_months_low"],
             uid=self.env.uid,
+            grace=params["tier_grace_days"],
             purchases=self.env["retention.purchase"]._purchases_sql(
                 SQL("SELECT id FROM targets UNION SELECT id FROM referees")
             ),

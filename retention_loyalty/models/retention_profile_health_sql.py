@@ -77,7 +77,7 @@ WITH targets AS (
     SELECT DISTINCT ON (h.partner_id, h.company_id) h.partner_id, h.company_id, h.is_upgrade
       FROM retention_tier_history h
      WHERE h.partner_id IN (SELECT id FROM targets) AND h.date >= %(start)s
-       AND h.old_tier_id IS NOT NULL
+       AND h.old_tier_id IS NOT NULL AND h.reason != 'kept'
   ORDER BY h.partner_id, h.company_id, h.date DESC, h.id DESC
 ), facts AS (
     SELECT pr.id, pr.partner_id, pr.company_id,

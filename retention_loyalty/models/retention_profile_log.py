@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, models
 from odoo.addons.base.models.res_lang import intersperse
-from odoo.tools import SQL, get_lang
+from odoo.tools import SQL, format_date, get_lang
 from odoo.tools.mail import generate_tracking_message_id
 
 
@@ -21,7 +21,12 @@ class RetentionProfile(models.Model):
         """One chatter note per tier or stage change, saying why, in the
         figures of the company whose profile changed (named when there are
         several: the partner's chatter is shared)."""
-        changes = [row for row in changes if row[2] != row[3] or row[4] != row[5]]
+        # A tier or stage change, or a tier the grace period starts keeping.
+        changes = [
+            row
+            for row in changes
+            if row[2] != row[3] or row[4] != row[5] or (row[13] and row[13] != row[12])
+        ]
         if not changes:  # figures only: nothing to tell
             return
         tiers = {
@@ -36,7 +41,7 @@ class RetentionProfile(models.Model):
         moves = []
         for row in changes:
             partner_id, company_id, old_tier, tier, old_stage, stage, *measures = row
-            revenue, orders, tenure, score = measures
+            revenue, orders, tenure, score, rule, qualified, old_kept, kept = measures
             company = companies.browse(company_id)
             # The note reads in the salesperson's language, else the company's.
             lang = langs.get((partner_id, company_id)) or self.env.lang or "en_US"
@@ -47,18 +52,42 @@ class RetentionProfile(models.Model):
                     dict(self._fields["advocacy_stage"]._description_selection(local.env)),
                 )
             local, stages = in_lang[lang]
-            lines = [Markup("<b>%s</b>") % company.name] if several else []
+            lines = []
+            if (company_id, lang) not in formatters:
+                formatters[company_id, lang] = local._money_formatter(company.currency_id)
+            figures = {"revenue": revenue, "orders": orders, "tenure": tenure or 0}
             if old_tier != tier:
-                moves.append((partner_id, company_id, old_tier, tier))
-                if (company_id, lang) not in formatters:
-                    formatters[company_id, lang] = local._money_formatter(company.currency_id)
+                stepped = rule == "stepped"
+                moves.append(
+                    (
+                        partner_id,
+                        company_id,
+                        old_tier,
+                        tier,
+                        "grace_ended" if stepped else "thresholds",
+                    )
+                )
                 lines.append(
                     local._tier_reason(
                         tiers.get(old_tier) and tiers[old_tier].with_env(local.env),
                         tiers.get(tier) and tiers[tier].with_env(local.env),
-                        {"revenue": revenue, "orders": orders, "tenure": tenure or 0},
+                        figures,
                         params,
                         formatters[company_id, lang],
+                        grace_ended=stepped and old_kept,
+                    )
+                )
+            if rule in ("kept", "stepped") and kept and kept != old_kept:
+                if old_tier == tier:
+                    moves.append((partner_id, company_id, tier, tier, "kept"))
+                lines.append(
+                    local._tier_kept_reason(
+                        tiers[tier].with_env(local.env),
+                        tiers.get(qualified) and tiers[qualified].with_env(local.env),
+                        figures,
+                        params,
+                        formatters[company_id, lang],
+                        kept_until=kept,
                     )
                 )
             if old_stage != stage:
@@ -70,8 +99,9 @@ class RetentionProfile(models.Model):
                         score=score if score is not None else local.env._("none yet"),
                     )
                 )
-            if old_tier != tier or old_stage != stage:
-                notes.append((partner_id, company_id, Markup("<br/>").join(lines)))
+            if lines:
+                head = [Markup("<b>%s</b>") % company.name] if several else []
+                notes.append((partner_id, company_id, Markup("<br/>").join(head + lines)))
         if notes:
             self._log_notes(notes, several)
         if moves:
@@ -185,7 +215,9 @@ class RetentionProfile(models.Model):
 
     @api.model
     def _log_tier_history(self, moves, tiers):
-        """One retention.tier.history row per tier change, in one statement."""
+        """One retention.tier.history row per tier change, or tier the grace
+        period keeps: [(partner, company, old tier, new tier, reason)], in one
+        statement."""
 
         def rank(tier_id):
             tier = tiers.get(tier_id)
@@ -194,13 +226,14 @@ class RetentionProfile(models.Model):
         self.env.cr.execute(
             SQL(
                 """INSERT INTO retention_tier_history (partner_id, company_id, date, old_tier_id,
-                                                      new_tier_id, is_upgrade, create_uid,
+                                                      new_tier_id, is_upgrade, reason, create_uid,
                                                       write_uid, create_date, write_date)
                    SELECT v.partner_id, v.company_id, %(today)s, v.old_tier, v.new_tier, v.up,
-                          %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                          v.reason, %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC',
+                          now() AT TIME ZONE 'UTC'
                      FROM unnest(%(local)s::int[], %(companies)s::int[], %(old)s::int[],
-                                 %(new)s::int[], %(up)s::bool[])
-                          AS v(partner_id, company_id, old_tier, new_tier, up)""",
+                                 %(new)s::int[], %(up)s::bool[], %(reasons)s::varchar[])
+                          AS v(partner_id, company_id, old_tier, new_tier, up, reason)""",
                 today=self.env["retention.engine"]._today(),
                 uid=self.env.uid,
                 local=[move[0] for move in moves],
@@ -208,17 +241,56 @@ class RetentionProfile(models.Model):
                 old=[move[2] for move in moves],
                 new=[move[3] for move in moves],
                 up=[rank(move[3]) > rank(move[2]) for move in moves],
+                reasons=[move[4] for move in moves],
             )
         )
 
     @api.model
-    def _tier_reason(self, old, new, measures, params, money):
-        months = params["evaluation_months"]
-        revenue, orders, tenure = measures["revenue"], measures["orders"], measures["tenure"]
+    def _tier_reason(self, old, new, measures, params, money, *, grace_ended=None):
+        """Why the tier moved: the thresholds met or missed, and the end of the
+        grace period when it ended (`grace_ended`: the day it did)."""
+        reason = self._tier_thresholds_reason(old, new, measures, params, money)
+        if grace_ended:
+            reason = self.env._(
+                "%(reason)s The grace period ended on %(date)s.",
+                reason=reason,
+                date=format_date(self.env, grace_ended),
+            )
+        return reason
+
+    @api.model
+    def _tier_kept_reason(self, tier, qualified, measures, params, money, *, kept_until):
+        """The customer is below `tier`'s thresholds and keeps it until `kept_until`."""
+        missed = self._threshold_checks(tier, measures, params, money, met=False)
+        return self.env._(
+            "Loyalty tier %(tier)s kept by the grace period until %(date)s (%(reason)s; "
+            "qualifies for %(qualified)s).",
+            tier=tier.name,
+            date=format_date(self.env, kept_until),
+            reason="; ".join(missed),
+            qualified=qualified.name if qualified else self.env._("none"),
+        )
+
+    @api.model
+    def _tier_thresholds_reason(self, old, new, measures, params, money):
         # Upgrade: the new tier's thresholds are met; downgrade: the old one's are not.
         tier, met = (
             (new, True) if new and (not old or new.sequence >= old.sequence) else (old, False)
         )
+        return self.env._(
+            "Loyalty tier: %(old)s → %(new)s (%(reason)s).",
+            old=old.name if old else self.env._("none"),
+            new=new.name if new else self.env._("none"),
+            reason="; ".join(self._threshold_checks(tier, measures, params, money, met))
+            or self.env._("no threshold"),
+        )
+
+    @api.model
+    def _threshold_checks(self, tier, measures, params, money, met):
+        """["revenue 12 months: $ 800 < Silver threshold $ 2,000", ...]: the
+        thresholds of `tier` the customer meets (met) or misses."""
+        months = params["evaluation_months"]
+        revenue, orders, tenure = measures["revenue"], measures["orders"], measures["tenure"]
         checks = [
             (
                 revenue,
@@ -241,7 +313,7 @@ class RetentionProfile(models.Model):
                 tier.min_tenure_days,
             ),
         ]
-        reasons = [
+        return [
             self.env._(
                 "%(measure)s %(sign)s %(tier)s threshold %(limit)s",
                 measure=label,
@@ -252,9 +324,3 @@ class RetentionProfile(models.Model):
             for value, threshold, label, limit in checks
             if threshold and (value >= threshold) == met
         ]
-        return self.env._(
-            "Loyalty tier: %(old)s → %(new)s (%(reason)s).",
-            old=old.name if old else self.env._("none"),
-            new=new.name if new else self.env._("none"),
-            reason="; ".join(reasons) or self.env._("no threshold"),
-        )

@@ -5,8 +5,10 @@ every company they trade with, each company from its own purchases (every
 channel of retention.purchase, in its currency at each document's rate), its
 own answers and its own tiers (plus the shared ones), and upserts the rows
 that changed. It returns, per changed profile: partner, company, old tier,
-new tier, old stage, new stage, revenue, orders, tenure, satisfaction, and the
-company's id when it was never cut into key accounts (else NULL).
+new tier, old stage, new stage, revenue, orders, tenure, satisfaction, the tier
+rule (qualified, kept, stepped, locked), the tier qualified for, the old and new
+"tier kept until" and the company's id when it was never cut into key
+accounts (else NULL).
 
 KEY_ACCOUNT_QUERY ranks each company's customers by that company's revenue
 and stores the cut-off that immediate recomputes compare with."""
@@ -102,14 +104,9 @@ WITH targets AS (
                                           WHEN 'low' THEN %(review_low)s
                                           ELSE %(review_medium)s END))::date,
                  DATE '9999-12-31') AS next_review_date,
-           CASE WHEN old.loyalty_tier_locked THEN old.loyalty_tier_id ELSE (
-               SELECT t.id FROM retention_tier t
-                WHERE t.active
-                  AND (t.company_id IS NULL OR t.company_id = pr.company_id)
-                  AND COALESCE(o.revenue, 0) >= COALESCE(t.min_revenue, 0)
-                  AND COALESCE(o.order_count, 0) >= COALESCE(t.min_order_count, 0)
-                  AND COALESCE(%(today)s - o.first_date, 0) >= COALESCE(t.min_tenure_days, 0)
-             ORDER BY t.sequence DESC, t.id DESC LIMIT 1) END AS loyalty_tier_id,
+           tier.id AS loyalty_tier_id, tier.below_since AS tier_below_since,
+           tier.below_since + %(grace)s AS tier_kept_until,
+           g.rule AS tier_rule, q.id AS qualified_tier_id,
            -- Classified on the score as stored and shown (one decimal).
            %(nps_category)s AS nps_category,
            CASE WHEN old.advocacy_stage_manual THEN old.advocacy_stage
@@ -132,6 +129,44 @@ WITH targets AS (
      CROSS JOIN LATERAL (
          SELECT round(f.score::numeric, 1) AS score, round(f.effort::numeric, 1) AS effort
      ) s
+     -- The highest tier whose thresholds the customer meets.
+ LEFT JOIN LATERAL (
+         SELECT t.id, t.sequence FROM retention_tier t
+          WHERE t.active AND (t.company_id IS NULL OR t.company_id = pr.company_id)
+            AND COALESCE(o.revenue, 0) >= COALESCE(t.min_revenue, 0)
+            AND COALESCE(o.order_count, 0) >= COALESCE(t.min_order_count, 0)
+            AND COALESCE(%(today)s - o.first_date, 0) >= COALESCE(t.min_tenure_days, 0)
+       ORDER BY t.sequence DESC, t.id DESC LIMIT 1
+     ) q ON true
+     -- The tier held, if still on the company's ladder.
+ LEFT JOIN retention_tier h ON h.id = old.loyalty_tier_id AND h.active
+                           AND (h.company_id IS NULL OR h.company_id = pr.company_id)
+     -- Below the held tier, it is kept for the grace period from the first
+     -- day found below; then the customer moves down one tier, which starts
+     -- a grace period of its own unless they meet its thresholds.
+     CROSS JOIN LATERAL (
+         SELECT CASE
+             WHEN old.loyalty_tier_locked THEN 'locked'
+             WHEN h.id IS NULL OR %(grace)s = 0
+                  OR (q.sequence, q.id) >= (h.sequence, h.id) THEN 'qualified'
+             WHEN old.tier_below_since IS NULL
+                  OR %(today)s < old.tier_below_since + %(grace)s THEN 'kept'
+             ELSE 'stepped' END AS rule
+     ) g
+ LEFT JOIN LATERAL (
+         SELECT t.id FROM retention_tier t
+          WHERE g.rule = 'stepped' AND t.active
+            AND (t.company_id IS NULL OR t.company_id = pr.company_id)
+            AND (t.sequence, t.id) < (h.sequence, h.id)
+       ORDER BY t.sequence DESC, t.id DESC LIMIT 1
+     ) step ON true
+     CROSS JOIN LATERAL (
+         SELECT CASE g.rule WHEN 'locked' THEN old.loyalty_tier_id WHEN 'qualified' THEN q.id
+                            WHEN 'kept' THEN h.id ELSE step.id END AS id,
+                CASE WHEN g.rule = 'kept' THEN COALESCE(old.tier_below_since, %(today)s)
+                     WHEN g.rule = 'stepped' AND q.id IS DISTINCT FROM step.id
+                          THEN old.tier_below_since + %(grace)s END AS below_since
+     ) tier
 ), changed AS (
     INSERT INTO retention_profile AS cur (
         partner_id, company_id, %(columns)s, %(user_columns)s,
@@ -156,6 +191,7 @@ WITH targets AS (
 SELECT c.partner_id, c.company_id, n.old_loyalty_tier_id, c.loyalty_tier_id,
        COALESCE(n.old_advocacy_stage, 'new'), c.advocacy_stage, n.loyalty_revenue,
        n.loyalty_order_count, %(today)s - n.first_order_date, n.satisfaction_score,
+       n.tier_rule, n.qualified_tier_id, n.old_tier_kept_until, n.tier_kept_until,
        n.uncut_company
   FROM changed c JOIN profile n ON n.partner_id = c.partner_id AND n.company_id = c.company_id
 """

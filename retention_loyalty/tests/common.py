@@ -27,6 +27,9 @@ class RetentionCase(TransactionCase):
         # The shipped settings, whatever the database holds.
         for key, value in SETTINGS.items():
             cls.env["ir.config_parameter"].set_param(f"retention_loyalty.{key}", value)
+        # Tiers follow the thresholds to the day (a grace of 0, the behaviour
+        # before grace periods): test_tier_grace.py sets one where it is the point.
+        cls.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 0)
         # Only the shipped ladder: demo or user tiers must not change the outcome.
         cls.env["retention.tier"].search(
             [("id", "not in", (cls.bronze | cls.silver | cls.gold | cls.platinum).ids)]
