@@ -55,3 +55,4 @@ from . import retention_referral
 from . import retention_referral_limits
 from . import retention_profile_portal
 from . import retention_profile_share
+from . import retention_profile_tier

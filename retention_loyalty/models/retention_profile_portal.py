@@ -137,6 +137,7 @@ class RetentionProfile(models.Model):
             "tier": tier,
             "tier_pricelist": tier.pricelist_id.name if tier.pricelist_id else False,
             "progress": self._portal_progress(),
+            **self._portal_tier_values(),
             **self._share_values(),
             "referees": [
                 {"name": referral.first_name, "status": referral._portal_status()}

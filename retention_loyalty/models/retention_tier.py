@@ -44,10 +44,14 @@ class RetentionTier(models.Model):
         help="Customers in this tier buy with this pricelist (unless a pricelist "
         "is set on the customer itself). It may only lower prices.",
     )
-    description = fields.Html(
-        "Benefits",
+    perks = fields.Html(
+        "Perks for Customers",
         translate=True,
-        help="Written to the customer: their My loyalty page and the upgrade e-mail show it.",
+        help="Written to the customer: My loyalty, their membership card and the member "
+        "e-mails show it.",
+    )
+    description = fields.Html(
+        "Internal Notes", translate=True, help="For your team: customers never see it."
     )
     profile_ids = fields.One2many("retention.profile", "loyalty_tier_id", string="Customers")
     partner_count = fields.Integer("Customers Count", compute="_compute_partner_count")

@@ -31,6 +31,8 @@ from . import test_multi_company
 from . import test_predictions
 from . import test_prediction_triggers
 from . import test_cadence_holdout
+from . import test_tier_grace
+from . import test_tier_perks_page
 from . import test_profile_inputs
 from . import test_rights_rpc
 from . import test_walkthrough

@@ -7,6 +7,12 @@ from odoo.tools import SQL
 from .common import RetentionCase
 
 
+def leave_window(orders):
+    """Move the orders a year back: out of the 12-month window."""
+    for order in orders:
+        order.date_order = order.date_order.replace(year=order.date_order.year - 1)
+
+
 @tagged("post_install", "-at_install")
 class TestTierGrace(RetentionCase):
     """A customer below their tier's thresholds keeps it for the grace period
@@ -24,8 +30,7 @@ class TestTierGrace(RetentionCase):
         return customer, orders
 
     def _leave_window(self, orders):
-        for order in orders:
-            order.date_order = order.date_order.replace(year=order.date_order.year - 1)
+        leave_window(orders)
 
     def _days_pass(self, customer, days):
         """As if the customer had been found below their tier `days` earlier,
@@ -71,6 +76,8 @@ class TestTierGrace(RetentionCase):
         )
         self.assertEqual(kept.movement, "Gold kept by the grace period")
         self.assertFalse(kept.is_upgrade)
+        self.assertRegex(customer.tier_keep_hint, r"Order .*20,000\.00 more before .* to stay Gold")
+        self.assertIn("Place 6 more orders before", customer.tier_keep_hint)
 
         # The nightly run of the next day tells nothing new.
         notes = len(customer.message_ids)

@@ -1,0 +1,123 @@
+"""What keeps a customer's tier, and their membership card: the sentences the
+Loyalty tab and My loyalty show while the grace period keeps a tier, and the
+card code the till scans (res.partner.barcode, in the customer-barcode
+pattern of Odoo's default nomenclature)."""
+
+from odoo import api, fields, models
+from odoo.tools import format_amount, format_date, is_html_empty
+
+# The default nomenclature's "Customer Barcodes" rule (point_of_sale): a
+# code starting with 042 selects the customer at the till.
+CARD_PREFIX = "042"
+
+
+def ean13(digits12):
+    """The 12 digits and their EAN-13 check digit."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits12))
+    return digits12 + str((10 - total % 10) % 10)
+
+
+class RetentionProfile(models.Model):
+    _inherit = "retention.profile"
+
+    def _tier_keep_lines(self):
+        """["Order $ 1,200.00 more before 14 March to stay Silver", ...]: what
+        the customer still misses of their tier's thresholds while the grace
+        period keeps it (empty otherwise). Tenure never goes back."""
+        self.ensure_one()
+        tier, until = self.loyalty_tier_id, self.tier_kept_until
+        if not (tier and until):
+            return []
+        env = self.env
+        date = format_date(env, until)
+        lines = []
+        missing = tier.min_revenue - self.loyalty_revenue
+        if missing > 0:
+            lines.append(
+                env._(
+                    "Order %(amount)s more before %(date)s to stay %(tier)s.",
+                    amount=format_amount(env, missing, self.company_id.currency_id),
+                    date=date,
+                    tier=tier.name,
+                )
+            )
+        orders = tier.min_order_count - self.loyalty_order_count
+        if orders > 1:
+            lines.append(
+                env._(
+                    "Place %(count)s more orders before %(date)s to stay %(tier)s.",
+                    count=orders,
+                    date=date,
+                    tier=tier.name,
+                )
+            )
+        elif orders == 1:
+            lines.append(
+                env._(
+                    "Place 1 more order before %(date)s to stay %(tier)s.",
+                    date=date,
+                    tier=tier.name,
+                )
+            )
+        return lines
+
+    @api.model
+    def _member_card_code(self, partner, company):
+        """The customer's card code in `company`: their barcode there, given
+        one in the customer pattern when they have none (derived from their
+        id: unique, and the same whoever asks first)."""
+        partner = partner.commercial_partner_id.sudo().with_company(company)
+        if not partner.barcode:
+            partner.barcode = ean13(f"{CARD_PREFIX}{partner.id:09d}")
+        return partner.barcode
+
+    def _portal_tier_values(self):
+        """The tier part of My loyalty: perks, the next tier's, the grace
+        period and the membership card."""
+        self.ensure_one()
+        tier = self.loyalty_tier_id
+        next_tier = self._portal_next_tier()
+        return {
+            "tier_perks": tier.perks if tier and not is_html_empty(tier.perks) else False,
+            "next_tier_perks": next_tier.perks
+            if next_tier and not is_html_empty(next_tier.perks)
+            else False,
+            "kept_until": format_date(self.env, self.tier_kept_until)
+            if tier and self.tier_kept_until
+            else False,
+            "keep_lines": self._tier_keep_lines(),
+            "card_code": self._member_card_code(self.partner_id, self.company_id),
+        }
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    tier_keep_hint = fields.Char(
+        "What Keeps the Tier",
+        compute="_compute_tier_keep_hint",
+        groups="base.group_user",
+        help="While the grace period keeps the tier: what the customer still misses of its "
+        "thresholds, in the current company.",
+    )
+
+    @api.depends("tier_kept_until")
+    @api.depends_context("company")
+    def _compute_tier_keep_hint(self):
+        kept = self.filtered("tier_kept_until")
+        profiles = {
+            profile.partner_id: profile
+            for profile in self.env["retention.profile"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", kept.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ]
+            )
+        }
+        for partner in self:
+            profile = profiles.get(partner.commercial_partner_id.sudo())
+            partner.tier_keep_hint = (
+                " ".join(profile.with_env(self.env)._tier_keep_lines()) if profile else False
+            )
