@@ -32,6 +32,7 @@ from . import retention_cadence_checks
 from . import retention_cadence_triggers
 from . import retention_cadence_health
 from . import retention_cadence_predictions
+from . import retention_cadence_tiers
 from . import retention_cadence_holdout
 from . import retention_cadence_entry
 from . import retention_cadence_occurrences

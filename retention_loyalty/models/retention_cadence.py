@@ -19,6 +19,7 @@ TRIGGERS = [
     ("health_drop", "Health dropped"),
     ("next_order_overdue", "Next order overdue"),
     ("churn_probability", "Chance of no order high"),
+    ("tier_grace_ending", "Tier grace period ending"),
 ]
 
 

@@ -173,9 +173,16 @@ class RetentionCadence(models.Model):
             followups,
             "retention_mail_template_id",
         ):
-            rendered = template.sudo()._generate_template(
-                list(set(targets.values())), ("subject", "body_html", "email_from", "lang")
-            )
+            # Rendered in each follow-up's company: the customer's tier, figures
+            # and perks there (a customer shared by two companies has two).
+            rendered = {}
+            for company in group.company_id:
+                ids = {targets[f.id] for f in group if f.company_id == company}
+                rendered[company] = (
+                    template.sudo()
+                    .with_company(company)
+                    ._generate_template(list(ids), ("subject", "body_html", "email_from", "lang"))
+                )
             # Replies come back to the record: its reply-to, for all at once
             # (mail.message would look each one up alone).
             reply_to = (
@@ -187,7 +194,7 @@ class RetentionCadence(models.Model):
             mails = []
             unsubscribe = self.env["retention.unsubscribe"]
             for followup in group:
-                values = rendered[targets[followup.id]]
+                values = rendered[followup.company_id][targets[followup.id]]
                 recipient = self._recipient(followup, sources)
                 sender = followup.partner_id.user_id or self.fallback_user_id
                 url = unsubscribe._url(recipient)

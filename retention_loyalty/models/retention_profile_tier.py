@@ -121,3 +121,9 @@ class ResPartner(models.Model):
             partner.tier_keep_hint = (
                 " ".join(profile.with_env(self.env)._tier_keep_lines()) if profile else False
             )
+
+    def _retention_tier_rewards(self):
+        """[{name, code, expiration}] of the entry rewards the customer got for
+        their current tier, for the welcome e-mail: none here; the loyalty
+        rewards addon lists the cards it issued."""
+        return []
