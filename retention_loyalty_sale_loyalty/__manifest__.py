@@ -1,9 +1,10 @@
 {
     "name": "Retention & Loyalty: Referral Rewards",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
-    "summary": "Reward referrals with Odoo's loyalty programs: a welcome code for the friend, "
-    "a held reward for the referrer, fraud rules",
+    "summary": "Odoo's loyalty programs for retention: tier entry rewards, offers for a "
+    "tier, referral rewards (a welcome code for the friend, a held reward for the referrer, "
+    "fraud rules)",
     "website": "https://github.com/retention-loyalty/retention_loyalty",
     "author": "Retention Loyalty developers",
     "maintainers": ["retention-loyalty"],
@@ -11,7 +12,10 @@
     "license": "LGPL-3",
     "depends": ["retention_loyalty", "sale_loyalty"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/retention_tier_reward_security.xml",
         "data/ir_cron_data.xml",
+        "views/retention_tier_views.xml",
         "views/retention_referral_views.xml",
         "views/res_config_settings_views.xml",
         "views/retention_referral_templates.xml",

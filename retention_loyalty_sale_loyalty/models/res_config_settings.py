@@ -21,6 +21,12 @@ class ResConfigSettings(models.TransientModel):
     retention_referral_reward_points = fields.Float(
         related="company_id.retention_referral_reward_points", readonly=False
     )
+    retention_tier_reward_skipped = fields.Boolean(
+        "Rewards of Skipped Tiers",
+        config_parameter="retention_loyalty.tier_reward_skipped",
+        help="A customer who jumps several tiers at once also gets the entry rewards of the "
+        "tiers in between. Off (the default): only the reached tier's reward.",
+    )
     retention_referral_hold_days = fields.Integer(
         string="Hold Rewards (days)",
         config_parameter="retention_loyalty.referral_hold_days",

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools import format_date
 
 
@@ -16,8 +16,9 @@ class RetentionProfile(models.Model):
         return values
 
     def _portal_rewards(self):
-        """The referral rewards of the customer in the profile's company, with
-        points left: only those (a colleague's own gift cards stay theirs)."""
+        """The referral and tier rewards of the customer in the profile's
+        company, with points left: only those (a colleague's own gift cards
+        stay theirs)."""
         rewards = super()._portal_rewards()
         referrals = (
             self.env["retention.referral"]
@@ -30,9 +31,18 @@ class RetentionProfile(models.Model):
                 ]
             )
         )
-        cards = referrals.reward_card_id.filtered(lambda card: card.points > 0).sorted(
-            "id", reverse=True
-        )[:20]
+        entry = (
+            self.env["retention.tier.reward"]
+            .sudo()
+            .search(
+                [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+            )
+        )
+        cards = (
+            (referrals.reward_card_id | entry.card_id)
+            .filtered(lambda card: card.points > 0)
+            .sorted("id", reverse=True)[:20]
+        )
         for card in cards:
             rewards.append(
                 {
@@ -44,3 +54,10 @@ class RetentionProfile(models.Model):
                 }
             )
         return rewards
+
+    @api.model
+    def _log_tier_history(self, moves, tiers):
+        """Customers who moved up get the reached tier's entry reward."""
+        result = super()._log_tier_history(moves, tiers)
+        self.env["retention.tier.reward"]._issue_for_moves(moves, tiers)
+        return result

@@ -1,1 +1,2 @@
 from . import test_referral_rewards
+from . import test_tier_benefits
