@@ -82,7 +82,11 @@ class RetentionProfile(models.Model):
             "next_tier_perks": next_tier.perks
             if next_tier and not is_html_empty(next_tier.perks)
             else False,
-            "kept_until": format_date(self.env, self.tier_kept_until)
+            "kept_until": self.env._(
+                "Your %(tier)s tier is kept until %(date)s.",
+                tier=tier.name,
+                date=format_date(self.env, self.tier_kept_until),
+            )
             if tier and self.tier_kept_until
             else False,
             "keep_lines": self._tier_keep_lines(),

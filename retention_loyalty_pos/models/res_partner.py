@@ -1,0 +1,24 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    loyalty_tier_name = fields.Char(
+        "Tier Name",
+        compute="_compute_loyalty_tier_name",
+        groups="base.group_user",
+        help="The customer's loyalty tier in the current company, as the till shows it.",
+    )
+
+    @api.depends("loyalty_tier_id")
+    @api.depends_context("company")
+    def _compute_loyalty_tier_name(self):
+        for partner in self:
+            partner.loyalty_tier_name = partner.loyalty_tier_id.name or False
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        # The till shows the customer's tier; their pricelist (the tier's, see
+        # pos_config.py) is already among Odoo's fields.
+        return [*super()._load_pos_data_fields(config_id), "loyalty_tier_name"]

@@ -1,0 +1,3 @@
+from . import loyalty_program
+from . import res_partner
+from . import pos_config
