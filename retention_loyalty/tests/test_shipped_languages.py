@@ -92,6 +92,11 @@ class TestShippedLanguages(CadenceCase, HttpCase):
         """{what: body} of every e-mail one customer gets, in `lang`."""
         customer = self._customer_in(lang)
         bodies = {}
+        # The member e-mails: welcome to a tier, then "your tier is kept until…".
+        welcome = self._on("retention_loyalty.cadence_tier_welcome")
+        first = self._sell(customer, 100)
+        bodies["tier welcome"] = self._new_mail_to(customer, self._run).body_html
+        welcome.active = False
         [request], _skipped = self.env["retention.feedback.request"]._send_to(customer, force=True)
         bodies["feedback request"] = self._mail_of(request).body_html
         rule = self._on("retention_loyalty.cadence_countdown_emails")
@@ -111,7 +116,23 @@ class TestShippedLanguages(CadenceCase, HttpCase):
             [("model", "=", "res.partner"), ("res_id", "=", customer.id)], order="id desc", limit=1
         )
         bodies["referral thanks"] = thanks.body_html
+        kept = self._on("retention_loyalty.cadence_tier_kept_notice")
+        kept.grace_notice_days = 90
+        self.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 90)
+        (first | order)._action_cancel()  # below Bronze: kept 90 days
+        bodies["tier kept"] = self._new_mail_to(customer, self._run).body_html
+        kept.active = False
+        self.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 0)
         return customer, bodies
+
+    def _new_mail_to(self, customer, run):
+        """The one e-mail to `customer` that `run()` queues."""
+        Mail = self.env["mail.mail"].sudo()
+        before = Mail.search([("recipient_ids", "in", customer.ids)])
+        run()
+        mail = Mail.search([("recipient_ids", "in", customer.ids)]) - before
+        self.assertEqual(len(mail), 1, f"one e-mail to {customer.name}")
+        return mail
 
     def _mail_of(self, record):
         return (
@@ -122,7 +143,16 @@ class TestShippedLanguages(CadenceCase, HttpCase):
 
     def test_every_customer_email_is_in_the_customers_language(self):
         en_customer, english = self._emails_of("en_US")
-        self.assertEqual(set(english), {"feedback request", "follow-up e-mail", "referral thanks"})
+        self.assertEqual(
+            set(english),
+            {
+                "feedback request",
+                "follow-up e-mail",
+                "referral thanks",
+                "tier welcome",
+                "tier kept",
+            },
+        )
         english_texts = {what: _texts(body) for what, body in english.items()}
         for lang in SHIPPED:
             customer, bodies = self._emails_of(lang)

@@ -6,8 +6,10 @@ class LoyaltyProgram(models.Model):
 
     # What the till needs of the tiers (it does not load retention.tier): the
     # ids it compares with the customer's, and the refusal it shows.
-    retention_tier_refs = fields.Char(compute="_compute_retention_tier_till")
-    retention_tier_refusal = fields.Char(compute="_compute_retention_tier_till")
+    retention_tier_refs = fields.Char("Tiers at the Till", compute="_compute_retention_tier_till")
+    retention_tier_refusal = fields.Char(
+        "Refusal at the Till", compute="_compute_retention_tier_till"
+    )
 
     @api.depends("retention_tier_ids")
     def _compute_retention_tier_till(self):
