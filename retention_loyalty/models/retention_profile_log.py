@@ -78,7 +78,9 @@ class RetentionProfile(models.Model):
                     )
                 )
             if rule in ("kept", "stepped") and kept and kept != old_kept:
-                if old_tier == tier:
+                if old_tier == tier and not old_kept:
+                    # One history row per grace period: a new date (the grace
+                    # days changed in Settings) is told in the chatter only.
                     moves.append((partner_id, company_id, tier, tier, "kept"))
                 lines.append(
                     local._tier_kept_reason(

@@ -85,6 +85,14 @@ class TestTierGrace(RetentionCase):
         self.assertEqual(len(customer.message_ids), notes)
         self.assertEqual(self._history(customer)[-1], kept)
 
+        # A shorter grace period in Settings: a new date, told; no second row.
+        self.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 60)
+        self.env["res.partner"]._cron_recompute_loyalty_profiles()
+        self.assertEqual(customer.tier_kept_until, self.today + timedelta(days=60))
+        self.assertIn("Gold kept by the grace period until", self._tier_note(customer))
+        self.assertEqual(self._history(customer)[-1], kept)
+        self.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 90)
+        self.env["res.partner"]._cron_recompute_loyalty_profiles()
         # Still within the grace period: kept.
         self._days_pass(customer, 89)
         self.assertEqual(customer.loyalty_tier_id, self.gold)
