@@ -176,12 +176,11 @@ class RetentionCadence(models.Model):
             # Rendered in each follow-up's company: the customer's tier, figures
             # and perks there (a customer shared by two companies has two).
             rendered = {}
-            for company in group.company_id:
-                ids = {targets[f.id] for f in group if f.company_id == company}
-                rendered[company] = (
-                    template.sudo()
-                    .with_company(company)
-                    ._generate_template(list(ids), ("subject", "body_html", "email_from", "lang"))
+            for company, there in group.grouped("company_id").items():
+                ids = list({targets[f.id] for f in there})
+                engine = template.sudo().with_company(company or self.env.company)
+                rendered[company] = engine._generate_template(
+                    ids, ("subject", "body_html", "email_from", "lang")
                 )
             # Replies come back to the record: its reply-to, for all at once
             # (mail.message would look each one up alone).

@@ -69,6 +69,8 @@ class RetentionProfile(models.Model):
             ["referred_by_id", "commercial_partner_id", "company_id", "active"]
         )
         self.env["retention.feedback"].flush_model()
+        # A tier edited in this transaction (its thresholds) counts at once.
+        self.env["retention.tier"].flush_model()
         self.flush_model()
         self.env["retention.purchase"]._flush_purchases()
 

@@ -29,9 +29,11 @@ class RetentionProfile(models.Model):
         ]
         if not changes:  # figures only: nothing to tell
             return
+        # Every company's tiers, whoever saved: a sale in company A recomputes
+        # the customer's profile in company B too, under B's tiers.
         tiers = {
             tier.id: tier
-            for tier in self.env["retention.tier"].with_context(active_test=False).search([])
+            for tier in self.env["retention.tier"].sudo().with_context(active_test=False).search([])
         }
         companies = self.env["res.company"].sudo()
         several = companies.search_count([], limit=2) > 1

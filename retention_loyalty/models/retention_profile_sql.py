@@ -105,7 +105,8 @@ WITH targets AS (
                                           ELSE %(review_medium)s END))::date,
                  DATE '9999-12-31') AS next_review_date,
            tier.id AS loyalty_tier_id, tier.below_since AS tier_below_since,
-           tier.below_since + %(grace)s AS tier_kept_until,
+           -- The last day the tier is kept: the day after, it goes.
+           tier.below_since + %(grace)s - 1 AS tier_kept_until,
            g.rule AS tier_rule, q.id AS qualified_tier_id,
            -- Classified on the score as stored and shown (one decimal).
            %(nps_category)s AS nps_category,

@@ -3,6 +3,10 @@ Loyalty tab and My loyalty show while the grace period keeps a tier, and the
 card code the till scans (res.partner.barcode, in the customer-barcode
 pattern of Odoo's default nomenclature)."""
 
+import re
+import secrets
+from urllib.parse import quote
+
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date, is_html_empty
 
@@ -64,11 +68,18 @@ class RetentionProfile(models.Model):
     @api.model
     def _member_card_code(self, partner, company):
         """The customer's card code in `company`: their barcode there, given
-        one in the customer pattern when they have none (derived from their
-        id: unique, and the same whoever asks first)."""
+        one in the customer pattern when they have none. Random, not derived
+        from anything: a code worked out from an id would let anyone print a
+        member's card and buy at their prices."""
         partner = partner.commercial_partner_id.sudo().with_company(company)
         if not partner.barcode:
-            partner.barcode = ean13(f"{CARD_PREFIX}{partner.id:09d}")
+            Partner = partner.browse().with_context(active_test=False)
+            for _attempt in range(5):
+                digits = "".join(secrets.choice("0123456789") for _digit in range(9))
+                code = ean13(CARD_PREFIX + digits)
+                if not Partner.search_count([("barcode", "=", code)], limit=1):
+                    partner.barcode = code
+                    break
         return partner.barcode
 
     def _portal_tier_values(self):
@@ -90,7 +101,22 @@ class RetentionProfile(models.Model):
             if tier and self.tier_kept_until
             else False,
             "keep_lines": self._tier_keep_lines(),
-            "card_code": self._member_card_code(self.partner_id, self.company_id),
+            **self._portal_card_values(),
+        }
+
+    def _portal_card_values(self):
+        """The membership card's code and how to draw it: EAN-13 for the codes
+        made here, Code 128 for a barcode set by hand in another form."""
+        self.ensure_one()
+        if not self.loyalty_tier_id:
+            return {"card_code": False, "card_src": False}
+        code = self._member_card_code(self.partner_id, self.company_id)
+        valid_ean = re.fullmatch(r"\d{13}", code or "") and ean13(code[:12]) == code
+        kind = "EAN13" if valid_ean else "Code128"
+        return {
+            "card_code": code,
+            "card_src": f"/report/barcode/{kind}/{quote(code, safe='')}"
+            "?width=400&height=100&humanreadable=1",
         }
 
 

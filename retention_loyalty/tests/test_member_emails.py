@@ -41,8 +41,9 @@ class TestMemberEmails(CadenceCase):
         order._action_cancel()  # below Bronze: kept 90 days
         self.assertEqual(customer.loyalty_tier_id, self.bronze)
         self._run()
-        self.assertFalse(self._mails(customer), "76 days before the notice")
-        rule.grace_notice_days = 90
+        self.assertFalse(self._mails(customer), "75 days before the notice")
+        # Kept until today + 89: the notice 89 days before is due today.
+        rule.grace_notice_days = 89
         self._run()
         mail = self._mails(customer)
         self.assertEqual(len(mail), 1)

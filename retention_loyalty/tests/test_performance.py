@@ -59,7 +59,10 @@ class TestProfilePerformance(RetentionCase):
         # health statement, and the notes of the bands that changed (their
         # profiles, companies and currencies read once); then the predictions:
         # the distinct histories, the companies' parameters, one UPDATE.
-        with self.assertQueryCount(__system__=44):
+        # Cold whatever ran before (another test may leave a cache warm: the
+        # count was 44 or 46 by the order tests ran in).
+        self.env.registry.clear_all_caches()
+        with self.assertQueryCount(__system__=46):
             few._loyalty_recompute()
         self.assertTrue(all(few.mapped("loyalty_tier_id")))
         self._forget_profiles(self.customers)

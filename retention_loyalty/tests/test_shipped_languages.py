@@ -117,7 +117,7 @@ class TestShippedLanguages(CadenceCase, HttpCase):
         )
         bodies["referral thanks"] = thanks.body_html
         kept = self._on("retention_loyalty.cadence_tier_kept_notice")
-        kept.grace_notice_days = 90
+        kept.grace_notice_days = 89  # kept until today + 89: due today
         self.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 90)
         (first | order)._action_cancel()  # below Bronze: kept 90 days
         bodies["tier kept"] = self._new_mail_to(customer, self._run).body_html

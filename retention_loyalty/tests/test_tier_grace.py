@@ -64,7 +64,7 @@ class TestTierGrace(RetentionCase):
         self.assertEqual(customer.loyalty_revenue, 0)
         self.assertEqual(customer.loyalty_tier_id, self.gold, "kept by the grace period")
         self.assertEqual(customer.tier_below_since, self.today)
-        self.assertEqual(customer.tier_kept_until, self.today + timedelta(days=90))
+        self.assertEqual(customer.tier_kept_until, self.today + timedelta(days=89))
         note = self._tier_note(customer)
         self.assertIn("Gold kept by the grace period until", note)
         # Told as the first order left the window: 5 orders of 6, Silver's thresholds met.
@@ -88,7 +88,7 @@ class TestTierGrace(RetentionCase):
         # A shorter grace period in Settings: a new date, told; no second row.
         self.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 60)
         self.env["res.partner"]._cron_recompute_loyalty_profiles()
-        self.assertEqual(customer.tier_kept_until, self.today + timedelta(days=60))
+        self.assertEqual(customer.tier_kept_until, self.today + timedelta(days=59))
         self.assertIn("Gold kept by the grace period until", self._tier_note(customer))
         self.assertEqual(self._history(customer)[-1], kept)
         self.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 90)
@@ -96,11 +96,12 @@ class TestTierGrace(RetentionCase):
         # Still within the grace period: kept.
         self._days_pass(customer, 89)
         self.assertEqual(customer.loyalty_tier_id, self.gold)
+        self.assertEqual(customer.tier_kept_until, self.today, "its last day")
         # The grace period is over: one step down, and Silver's own term starts
         # the day Gold's ended.
         self._days_pass(customer, 1)
         self.assertEqual(customer.loyalty_tier_id, self.silver)
-        self.assertEqual(customer.tier_kept_until, self.today + timedelta(days=90))
+        self.assertEqual(customer.tier_kept_until, self.today + timedelta(days=89))
         step = self._history(customer)[-1]
         self.assertEqual(
             (step.reason, step.old_tier_id, step.new_tier_id),

@@ -50,6 +50,33 @@ class TestMyLoyaltyTier(RetentionCase, HttpCase):
         self.url_open("/my/loyalty")
         self.assertEqual(self.customer.with_company(self.env.company).barcode, code)
 
+    def test_card_codes_are_random_and_a_code_set_by_hand_stays(self):
+        Profile = self.env["retention.profile"]
+        company = self.env.company
+        others = [self._customer(f"Member {i}") for i in range(3)]
+        codes = {Profile._member_card_code(other, company) for other in others}
+        self.assertEqual(len(codes), 3)
+        # Nothing a stranger could work out from the customer's id.
+        self.assertFalse(
+            any(code.startswith(f"042{other.id:09d}") for code, other in zip(codes, others))
+        )
+        # A barcode typed by hand (not EAN-13) stays, drawn as Code 128.
+        self.customer.with_company(company).barcode = "VIP/7"
+        profile = Profile._profiles_of(self.customer, company)
+        card = profile._portal_card_values()
+        self.assertEqual(card["card_code"], "VIP/7")
+        self.assertEqual(
+            card["card_src"], "/report/barcode/Code128/VIP%2F7?width=400&height=100&humanreadable=1"
+        )
+        self.authenticate("kept_portal", "kept_portal")
+        self.assertEqual(self.url_open(card["card_src"]).headers["Content-Type"], "image/png")
+
+    def test_a_customer_without_a_tier_gets_no_card(self):
+        newcomer = self._customer("No Tier Yet")
+        profile = self.env["retention.profile"]._profiles_of(newcomer, self.env.company)
+        self.assertEqual(profile._portal_card_values(), {"card_code": False, "card_src": False})
+        self.assertFalse(newcomer.with_company(self.env.company).barcode)
+
     def test_a_qualifying_member_sees_no_grace_notice(self):
         self.authenticate("kept_portal", "kept_portal")
         text = self.url_open("/my/loyalty").text

@@ -14,8 +14,9 @@ class ResPartner(models.Model):
     @api.depends("loyalty_tier_id")
     @api.depends_context("company")
     def _compute_loyalty_tier_name(self):
+        # Read as superuser: a cashier need not be a retention user to see it.
         for partner in self:
-            partner.loyalty_tier_name = partner.loyalty_tier_id.name or False
+            partner.loyalty_tier_name = partner.loyalty_tier_id.sudo().name or False
 
     @api.model
     def _load_pos_data_fields(self, config_id):

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.addons.retention_loyalty.tests.common import RetentionCase
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -62,6 +62,13 @@ class TestPosTier(RetentionCase, HttpCase):
         )
         self.gold_prices.currency_id = other
         self.assertNotIn(self.gold_prices, self.till._get_available_pricelists())
+
+    def test_a_cashier_who_is_no_retention_user_sees_the_tier(self):
+        cashier = new_test_user(
+            self.env, login="tier_cashier", groups="base.group_user,point_of_sale.group_pos_user"
+        )
+        self.assertFalse(cashier.has_group("retention_loyalty.group_retention_user"))
+        self.assertEqual(self.member.with_user(cashier).loyalty_tier_name, "Gold")
 
     def test_tour_scan_a_gold_card_and_the_gold_price_applies(self):
         self.till.open_ui()

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.addons.retention_loyalty.tests.common import RetentionCase
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -65,6 +65,18 @@ class TestTillOffers(RetentionCase, HttpCase):
         self.assertIn(
             "retention_tier_refs", self.env["loyalty.program"]._load_pos_data_fields(self.till.id)
         )
+
+    def test_a_cashier_who_is_no_retention_user_gets_the_refusal(self):
+        cashier = new_test_user(
+            self.env, login="offer_cashier", groups="base.group_user,point_of_sale.group_pos_user"
+        )
+        till = self.till.with_user(cashier)
+        refused = till.use_coupon_code(
+            self.coupon.code, "2026-12-07 10:00:00", self.bronze_customer.id, False
+        )
+        self.assertEqual(refused["payload"]["error_message"], "This offer is for Silver members.")
+        program = self.code_program.with_user(cashier)
+        self.assertEqual(program.retention_tier_refusal, "This offer is for Silver members.")
 
     def test_a_coupon_for_silver_is_refused_to_bronze_at_the_till(self):
         args = (self.coupon.code, "2026-12-07 10:00:00")

@@ -19,7 +19,9 @@ class LoyaltyProgram(models.Model):
         """Why `partner` may not use this program in `company` ("This offer
         is for Gold members."), or False when they may."""
         self.ensure_one()
-        tiers = self.retention_tier_ids
+        # As superuser: a cashier, a shop visitor or any salesperson may meet
+        # the offer without reading tiers.
+        tiers = self.sudo().retention_tier_ids
         if not tiers:
             return False
         holder = partner.commercial_partner_id.with_company(company)

@@ -17,6 +17,11 @@ class RetentionTier(models.Model):
         "they reach the tier. A shared tier with one company's program rewards that "
         "company's customers only.",
     )
+    entry_reward_points = fields.Float(
+        "Entry Reward Value",
+        help="What each card holds: its value for a gift card (required), its points for a "
+        "coupon (empty: what one reward of the program needs).",
+    )
     entry_reward_ids = fields.One2many("retention.tier.reward", "tier_id", "Entry Rewards")
     entry_reward_count = fields.Integer(compute="_compute_entry_reward_count")
     offer_program_ids = fields.Many2many(
@@ -38,10 +43,20 @@ class RetentionTier(models.Model):
         for tier in self:
             tier.entry_reward_count = counts.get(tier, 0)
 
-    @api.constrains("entry_reward_program_id", "company_id")
+    @api.constrains("entry_reward_program_id", "company_id", "entry_reward_points")
     def _check_entry_reward_program(self):
         for tier in self.filtered("entry_reward_program_id"):
             program = tier.entry_reward_program_id
+            if tier.entry_reward_points < 0 or (
+                program.program_type == "gift_card" and not tier.entry_reward_points
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Tier “%(tier)s”: say what the entry gift card is worth (a positive "
+                        "value).",
+                        tier=tier.name,
+                    )
+                )
             if program.program_type not in REWARD_PROGRAM_TYPES:
                 raise ValidationError(
                     self.env._(

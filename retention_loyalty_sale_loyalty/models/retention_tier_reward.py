@@ -121,9 +121,9 @@ class RetentionTierReward(models.Model):
                     {
                         "program_id": program.id,
                         "partner_id": partner_id,
-                        "points": _reward_points(program),
+                        "points": tier.entry_reward_points or _reward_points(program),
                     }
-                    for partner_id, _company, _tier in rows
+                    for partner_id, _company, tier in rows
                 ]
             )
             rewards += [

@@ -109,6 +109,20 @@ class TestTierBenefits(RetentionCase):
         profile = self.env["retention.profile"]._profiles_of(customer, self.env.company)
         self.assertIn(card.code, [r["code"] for r in profile._portal_rewards()])
 
+    def test_a_gift_card_reward_holds_the_value_the_tier_says(self):
+        gift = self.env["loyalty.program"].create(
+            {"name": "Gold gift card", "program_type": "gift_card"}
+        )
+        with self.assertRaisesText(ValidationError, "say what the entry gift card is worth"):
+            self.gold.entry_reward_program_id = gift
+        self.gold.write({"entry_reward_program_id": gift.id, "entry_reward_points": 50})
+        customer = self._customer("Gold at once")
+        self.gold.min_tenure_days = 0  # counts at once, unsaved (the engine flushes tiers)
+        for _i in range(6):
+            self._sell(customer, 4000)
+        self.assertEqual(customer.loyalty_tier_id, self.gold)
+        self.assertEqual(self._rewards(customer, self.gold).card_id.points, 50)
+
     def test_an_entry_reward_must_be_a_coupon_or_a_gift_card(self):
         promo = self.env["loyalty.program"].create({"name": "Promo", "program_type": "promotion"})
         with self.assertRaisesText(ValidationError, "is a coupon or a gift card"):
@@ -183,6 +197,26 @@ class TestTierOffers(RetentionCase):
         self.assertEqual(status["error"], "This offer is for Silver or Gold members.")
         self.code.retention_tier_ids = False
         self.assertNotIn("error", self._quotation(self.bronze_customer)._try_apply_code("SILVER5"))
+
+    def test_a_next_order_coupon_for_silver_is_refused_to_bronze(self):
+        next_order = self.env["loyalty.program"].create(
+            {
+                "name": "Silver next order",
+                "program_type": "next_order_coupons",
+                "retention_tier_ids": [Command.set(self.silver.ids)],
+                "reward_ids": [
+                    Command.create(
+                        {"reward_type": "discount", "discount": 15, "discount_mode": "percent"}
+                    )
+                ],
+            }
+        )
+        coupon = self.env["loyalty.card"].create({"program_id": next_order.id, "points": 1})
+        status = self._quotation(self.bronze_customer)._try_apply_code(coupon.code)
+        self.assertEqual(status, {"error": "This offer is for Silver members."})
+        self.assertNotIn(
+            "error", self._quotation(self.silver_customer)._try_apply_code(coupon.code)
+        )
 
     def test_the_tier_of_the_orders_company_decides(self):
         other = self.env["res.company"].create({"name": "Tier Offers B"})
