@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/retention_tier_reward_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/retention_tier_views.xml",
         "views/retention_referral_views.xml",
         "views/res_config_settings_views.xml",

@@ -7,3 +7,4 @@ from . import loyalty_program
 from . import sale_order
 from . import res_partner
 from . import retention_profile
+from . import retention_cadence
