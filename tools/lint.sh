@@ -7,9 +7,9 @@ find_odoo
 ensure_venv
 cd "$REPO_DIR"
 say "ruff"
-"$VENV/bin/ruff" check retention_loyalty retention_loyalty_sale_loyalty retention_loyalty_pos retention_loyalty_pos_loyalty tests tools
-"$VENV/bin/ruff" format --check retention_loyalty retention_loyalty_sale_loyalty retention_loyalty_pos retention_loyalty_pos_loyalty tests tools
+"$VENV/bin/ruff" check retention_loyalty retention_loyalty_sale_loyalty retention_loyalty_pos retention_loyalty_pos_loyalty retention_loyalty_dashboard tests tools
+"$VENV/bin/ruff" format --check retention_loyalty retention_loyalty_sale_loyalty retention_loyalty_pos retention_loyalty_pos_loyalty retention_loyalty_dashboard tests tools
 say "pylint-odoo"
-"$VENV/bin/pylint" --rcfile=.pylintrc retention_loyalty retention_loyalty_sale_loyalty retention_loyalty_pos retention_loyalty_pos_loyalty
+"$VENV/bin/pylint" --rcfile=.pylintrc retention_loyalty retention_loyalty_sale_loyalty retention_loyalty_pos retention_loyalty_pos_loyalty retention_loyalty_dashboard
 say "README from readme/ fragments"
 "$VENV/bin/python" tools/readme.py --check

@@ -5,7 +5,8 @@
 # sale_loyalty bridge (retention_loyalty_sale_loyalty): installed with
 # sale_loyalty in the same throwaway database, and its tests; then the point of
 # sale bridge (retention_loyalty_pos) with point_of_sale, and its tests; then
-# the offers-at-the-till bridge (retention_loyalty_pos_loyalty) and its tests.
+# the offers-at-the-till bridge (retention_loyalty_pos_loyalty) and its tests;
+# then the dashboard (retention_loyalty_dashboard) with spreadsheet_dashboard.
 source "$(dirname "$0")/env.sh"
 ensure_all
 "$REPO_DIR/tools/lint.sh" || die "lint failed (see above)."
@@ -62,6 +63,7 @@ bridge retention_loyalty_pos point_of_sale "point of sale"
 # With sale_loyalty and point_of_sale both there, pos_loyalty and the offers
 # bridge come by themselves (auto_install): installing them is a no-op check.
 bridge retention_loyalty_pos_loyalty pos_loyalty "offers at the till"
+bridge retention_loyalty_dashboard spreadsheet_dashboard "dashboard"
 
 say "whole-system checks (tests/: install, upgrade with odoo-bin --test-enable, uninstall)"
 RETENTION_ODOO_CONF=$ODOO_CONF RETENTION_PYTHON=$VENV/bin/python \
