@@ -101,14 +101,25 @@ class RetentionEngine(models.AbstractModel):
     _description = "Retention Engine Services"
 
     @api.model
+    def _settings_defaults(self):
+        """{name: default} of every integer setting (config parameter
+        retention_loyalty.<name>): the one settings reader of the repository.
+        An addon adds its own by extending this with super()."""
+        return dict(SETTINGS)
+
+    @api.model
     def _settings(self):
         """{name: int} of every setting, the default when unset."""
         get = self.env["ir.config_parameter"].sudo().get_param
-        return {key: int(get(PARAM % key, default)) for key, default in SETTINGS.items()}
+        return {
+            key: int(get(PARAM % key, default))
+            for key, default in self._settings_defaults().items()
+        }
 
     @api.model
     def _setting(self, key):
-        return int(self.env["ir.config_parameter"].sudo().get_param(PARAM % key, SETTINGS[key]))
+        default = self._settings_defaults()[key]
+        return int(self.env["ir.config_parameter"].sudo().get_param(PARAM % key, default))
 
     @api.model
     def _score_thresholds(self):

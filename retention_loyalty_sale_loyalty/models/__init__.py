@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import retention_engine
 from . import retention_referral
 from . import retention_tier
 from . import retention_tier_reward

@@ -6,8 +6,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.addons.retention_loyalty.models.retention_identity import email_key, partner_address_key
 
-from .res_config_settings import REWARD_SETTINGS
-
 REWARD_STATES = [
     ("waiting", "Waiting for a Purchase"),
     ("held", "Held for Review"),
@@ -52,8 +50,7 @@ class RetentionReferral(models.Model):
 
     @api.model
     def _reward_setting(self, key):
-        param = self.env["ir.config_parameter"].sudo().get_param(f"retention_loyalty.{key}")
-        return int(param or REWARD_SETTINGS[key])
+        return self.env["retention.engine"]._setting(key)
 
     # -- at the referral -------------------------------------------------------
 
@@ -192,7 +189,11 @@ class RetentionReferral(models.Model):
     # Fraud rules checked at the friend's first order, in this order; another
     # addon adds one by adding a `_fraud_<rule>(order, referrer, ours, theirs)`
     # method and its name here.
-    FRAUD_RULES = ("referrer", "commercial", "email", "phone", "address", "first_purchase")
+    def _fraud_rules(self):
+        """The fraud checks, in order: each is a `_fraud_<name>(order,
+        referrer, ours, theirs)` method returning the reason a rep reads, or
+        None. An addon adds one by extending this list with super()."""
+        return ["referrer", "commercial", "email", "phone", "address", "first_purchase"]
 
     def _fraud_reason(self, order):
         """Why this first order earns no reward, or None."""
@@ -205,7 +206,7 @@ class RetentionReferral(models.Model):
         for address in ("partner_shipping_id", "partner_invoice_id"):  # an order's, an invoice's
             if address in order._fields:
                 ours |= order[address]
-        for rule in self.FRAUD_RULES:
+        for rule in self._fraud_rules():
             reason = getattr(self, f"_fraud_{rule}")(order, referrer, ours, theirs)
             if reason:
                 return reason
