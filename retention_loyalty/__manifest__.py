@@ -75,7 +75,10 @@
             "retention_loyalty/static/tests/tours/*.js",
         ],
     },
-    "images": ["static/description/icon.png"],
+    "images": [
+        "static/description/retention_dashboard.png",
+        "static/description/customer_loyalty_tab.png",
+    ],
     "application": True,
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -14,5 +14,6 @@
     "assets": {
         "web.assets_tests": ["retention_loyalty_dashboard/static/tests/tours/**/*"],
     },
+    "images": ["static/description/retention_dashboard.png"],
     "auto_install": True,
 }

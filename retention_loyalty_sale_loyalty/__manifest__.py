@@ -1,5 +1,5 @@
 {
-    "name": "Retention & Loyalty: Referral Rewards",
+    "name": "Retention & Loyalty: Loyalty Programs",
     "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Odoo's loyalty programs for retention: tier entry rewards, offers for a "
