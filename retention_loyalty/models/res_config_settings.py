@@ -82,7 +82,7 @@ class ResConfigSettings(models.TransientModel):
         "score's recency all use this rule.",
     )
     retention_complaint_target_hours = fields.Integer(
-        string="Resolve Complaints Within (hours)",
+        string="Resolve Complaints Within (working hours)",
         config_parameter="retention_loyalty.complaint_target_hours",
         default=SETTINGS["complaint_target_hours"],
     )

@@ -76,7 +76,8 @@ class RetentionComplaint(models.Model):
         compute="_compute_date_deadline",
         store=True,
         readonly=False,
-        help="Creation plus the target resolution time of the Settings.",
+        help="The report date plus the resolution target of the Settings, in working hours "
+        "of the company's calendar (closed days and public holidays do not count).",
     )
     resolution = fields.Html()
     date_resolved = fields.Datetime("Resolved On", readonly=True, copy=False)
@@ -127,12 +128,16 @@ class RetentionComplaint(models.Model):
             if not complaint.user_id:
                 complaint.user_id = complaint.partner_id.commercial_partner_id.user_id
 
-    @api.depends("date_reported")
+    @api.depends("date_reported", "company_id")
     def _compute_date_deadline(self):
+        """Working hours of the company's calendar, as Odoo's SLAs count: a
+        complaint logged on Friday evening is not late on Sunday."""
         hours = self._target_hours()
         for complaint in self:
             start = complaint.date_reported or fields.Datetime.now()
-            complaint.date_deadline = start + timedelta(hours=hours)
+            calendar = complaint.company_id.resource_calendar_id
+            deadline = calendar and calendar.plan_hours(hours, start, compute_leaves=True)
+            complaint.date_deadline = deadline or start + timedelta(hours=hours)
 
     @api.depends("date_resolved", "date_deadline", "state")
     def _compute_resolution(self):

@@ -37,7 +37,8 @@ SETTINGS = {
     "feedback_valid_days": 14,
     "feedback_quiet_days": 30,
     "churn_days": 90,
-    "complaint_target_hours": 48,
+    # Working hours of the company's calendar (two working days).
+    "complaint_target_hours": 16,
     # Customer-facing e-mails and texts of cadence rules per customer per 7 days.
     "touch_cap_per_week": 2,
     # Customer health: each factor's weight (they total 100) and the bands.

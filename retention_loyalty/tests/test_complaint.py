@@ -81,7 +81,9 @@ class TestComplaints(CadenceCase):
         with freeze_time("2030-03-04 08:00:00"):
             fast = self._complaint()
             slow = self._complaint(name="Rude driver")
-        self.assertEqual(fast.date_deadline, datetime(2030, 3, 6, 8, 0))
+        # 16 working hours of the company's calendar (8-12, 13-17, UTC here):
+        # Monday 8:00 to Tuesday 17:00.
+        self.assertEqual(fast.date_deadline, datetime(2030, 3, 5, 17, 0))
         with self.assertRaisesText(UserError, "Describe the resolution"):
             fast.action_resolve()
         fast.resolution = "<p>Redelivered the next morning</p>"
@@ -102,6 +104,26 @@ class TestComplaints(CadenceCase):
         self.assertEqual(self.customer.open_complaint_count, 0)
         with self.assertRaisesText(ValidationError, "from 1 to 7"):
             fast.effort_score = 9
+
+    def test_a_complaint_on_friday_evening_is_not_late_on_sunday(self):
+        calendar = self.env.company.resource_calendar_id
+        self.assertEqual(calendar.tz, "UTC")
+        with freeze_time("2030-03-08 16:00:00"):  # a Friday, one working hour left
+            friday = self._complaint()
+        # 1 hour on Friday, 8 on Monday, 7 on Tuesday: Tuesday 16:00.
+        self.assertEqual(friday.date_deadline, datetime(2030, 3, 12, 16, 0))
+        # A public holiday on the Monday does not count either.
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": calendar.id,
+                "date_from": datetime(2030, 3, 11, 0, 0),
+                "date_to": datetime(2030, 3, 11, 23, 59),
+            }
+        )
+        with freeze_time("2030-03-08 16:00:00"):
+            after_holiday = self._complaint(name="Scratched")
+        self.assertEqual(after_holiday.date_deadline, datetime(2030, 3, 13, 16, 0))
 
     def test_open_complaints_are_not_resolved_in_0_hours(self):
         with freeze_time("2030-03-04 08:00:00"):

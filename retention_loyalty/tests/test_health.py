@@ -68,7 +68,8 @@ class TestHealthScore(RetentionCase):
             {
                 "name": "Broken on arrival",
                 "partner_id": self.alpha.id,
-                "date_reported": fields.Datetime.now() - timedelta(days=3),
+                # A week ago: past the 16 working hours, whatever today is.
+                "date_reported": fields.Datetime.now() - timedelta(days=7),
             }
         )
         profile = self._profile(self.alpha)
@@ -282,7 +283,8 @@ class TestHealthTriggers(RetentionCase):
             {
                 "name": "Late parcel",
                 "partner_id": self.customer.id,
-                "date_reported": fields.Datetime.now() - timedelta(days=3),
+                # A week ago: past the 16 working hours, whatever today is.
+                "date_reported": fields.Datetime.now() - timedelta(days=7),
             }
         )
         self.env["retention.cadence"]._cron_schedule_followups()
