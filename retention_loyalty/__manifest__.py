@@ -74,6 +74,10 @@
         "web.assets_tests": [
             "retention_loyalty/static/tests/tours/*.js",
         ],
+        # HOOT unit tests of the NPS graph and the health gauge.
+        "web.assets_unit_tests": [
+            "retention_loyalty/static/tests/views/**/*.test.js",
+        ],
     },
     "images": [
         "static/description/retention_dashboard.png",

@@ -34,6 +34,7 @@ from . import test_cadence_holdout
 from . import test_tier_grace
 from . import test_tier_perks_page
 from . import test_member_emails
+from . import test_js_units
 from . import test_profile_inputs
 from . import test_rights_rpc
 from . import test_walkthrough
