@@ -4,10 +4,10 @@ retention.profile per customer and company.
 Each customer's old values (what users set and what the engine computed) are
 copied into a profile for each company it trades with (its own company, or
 the companies that sold to it or heard from it; the first company when
-none), then the engine recomputes every profile from that company's orders,
+none); the scheduled action then recomputes every profile from that company's orders,
 answers and tiers, logging only what really changes. The old columns go."""
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID
 
 # The columns of 18.0.1.x, frozen here: the models' lists may change later.
 COLUMNS = [
@@ -98,10 +98,9 @@ ON CONFLICT (partner_id, company_id) DO NOTHING
             WHERE COALESCE(customer_rank, 0) = 0
               AND id IN (SELECT partner_id FROM retention_profile)"""
     )
-    env = api.Environment(cr, SUPERUSER_ID, {})
-    profiles = env["retention.profile"]
-    cr.execute("SELECT DISTINCT partner_id FROM retention_profile")
-    profiles._update_profiles([row[0] for row in cr.fetchall()], key_cut=False)
-    profiles._update_key_accounts()
+    # The figures are recomputed by the scheduled action, in committed
+    # batches with its progress, which 18.0.2.3.0 asks to run: a migration
+    # only moves data (calling today's engine here would run it twice on an
+    # upgrade from 1.x, unbatched, with whatever it does at the time).
     for column in COLUMNS:
         cr.execute(f'ALTER TABLE res_partner DROP COLUMN IF EXISTS "{column}"')
