@@ -24,6 +24,9 @@ class TestComplaints(CadenceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The company's working hours, 8-12 and 13-17 in UTC (a database's
+        # calendar takes its creator's time zone).
+        cls.env.company.resource_calendar_id.tz = "UTC"
         cls.customer = cls._customer("Complainer", user_id=cls.rep.id, email="grumpy@example.com")
         cls.late = cls.env["retention.complaint.category"].create(
             {"name": "Late (test)", "kind": "service"}
@@ -107,7 +110,6 @@ class TestComplaints(CadenceCase):
 
     def test_a_complaint_on_friday_evening_is_not_late_on_sunday(self):
         calendar = self.env.company.resource_calendar_id
-        self.assertEqual(calendar.tz, "UTC")
         with freeze_time("2030-03-08 16:00:00"):  # a Friday, one working hour left
             friday = self._complaint()
         # 1 hour on Friday, 8 on Monday, 7 on Tuesday: Tuesday 16:00.
