@@ -285,7 +285,6 @@ CHARTS = [
 ]
 # Tables under the charts start on this row; their titles (bold).
 TABLE_ROW = 33
-TITLE_CELLS = []
 
 
 def pivot_json(pivot_id, spec):
@@ -405,10 +404,14 @@ def scorecards():
     return figures
 
 
+def section_title(cells, row, title):
+    """A table's title (style 3: see spreadsheet())."""
+    cells[f"A{row}"] = {"content": f'=_t("{title}")', "style": 3}
+
+
 def list_table(cells, list_id, title, row, sample):
     """A list's title, headers and first LIST_ROWS rows from `row`; the next free row."""
-    cells[f"A{row}"] = {"content": f'=_t("{title}")'}
-    TITLE_CELLS.append(f"A{row}")
+    section_title(cells, row, title)
     fields = LISTS[list_id][3]
     for col, (header, field) in enumerate(zip(LIST_HEADERS[list_id], fields, strict=True)):
         letter = "ABCDEF"[col]
@@ -431,8 +434,7 @@ def dashboard_cells(sample):
         ("Referral funnel", "5"),
         ("Follow-ups on time by salesperson", "7"),
     ):
-        cells[f"A{row}"] = {"content": f'=_t("{title}")'}
-        TITLE_CELLS.append(f"A{row}")
+        section_title(cells, row, title)
         if not sample:
             cells[f"A{row + 1}"] = {"content": f"=PIVOT({pivot_id})"}
         row += 12
@@ -458,6 +460,9 @@ def spreadsheet(sample=False):
     figures = scorecards() + [chart_figure(i, spec, sample) for i, spec in enumerate(CHARTS)]
     formats = {str(i): fmt for i, fmt in enumerate(sorted(set(DATA_FORMATS.values())), start=1)}
     format_ids = {fmt: key for key, fmt in formats.items()}
+    cells = dashboard_cells(sample)
+    # Each title's style goes in the sheet's style map, not in the cell.
+    titles = {ref: cell.pop("style") for ref, cell in cells.items() if "style" in cell}
     sheet = {
         "id": "dashboard",
         "name": "Dashboard",
@@ -473,8 +478,8 @@ def spreadsheet(sample=False):
             "5": {"size": 140},
         },
         "merges": [],
-        "cells": dashboard_cells(sample),
-        "styles": {"A1": 1, **dict.fromkeys(TITLE_CELLS, 3)},
+        "cells": cells,
+        "styles": {"A1": 1, **titles},
         "formats": {},
         "borders": {},
         "conditionalFormats": [],

@@ -44,6 +44,15 @@ class RetentionProfile(models.Model):
                     return tier
         return None
 
+    def _tier_shortfall(self, tier):
+        """(revenue, orders) the customer still misses of `tier`'s thresholds
+        in the window: the amount formatted in the company's currency (or
+        False), the number of orders (0 or more)."""
+        self.ensure_one()
+        missing = tier.min_revenue - self.loyalty_revenue
+        amount = missing > 0 and format_amount(self.env, missing, self.company_id.currency_id)
+        return amount, max(0, tier.min_order_count - self.loyalty_order_count)
+
     def _portal_progress(self):
         """[(text, percent)] of what is missing for the next tier within the
         evaluation window, e.g. "2,300.00 € more in the next 12 months for Gold"."""
@@ -57,21 +66,20 @@ class RetentionProfile(models.Model):
         # Never negative: the first order's date is UTC, today the customer's.
         tenure = max(0, (today - self.first_order_date).days) if self.first_order_date else 0
         lines = []
-        missing = tier.min_revenue - self.loyalty_revenue
-        if missing > 0:
+        amount, missing_orders = self._tier_shortfall(tier)
+        if amount:
             lines.append(
                 (
                     env._(
                         "%(amount)s more in the next %(months)s months for %(tier)s",
-                        amount=format_amount(env, missing, self.company_id.currency_id),
+                        amount=amount,
                         months=months,
                         tier=tier.name,
                     ),
                     _percent(self.loyalty_revenue, tier.min_revenue),
                 )
             )
-        missing_orders = tier.min_order_count - self.loyalty_order_count
-        if missing_orders > 0:
+        if missing_orders:
             lines.append(
                 (
                     env._(

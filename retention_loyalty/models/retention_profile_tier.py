@@ -8,7 +8,7 @@ import secrets
 from urllib.parse import quote
 
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date, is_html_empty
+from odoo.tools import format_date, is_html_empty
 
 # The default nomenclature's "Customer Barcodes" rule (point_of_sale): a
 # code starting with 042 selects the customer at the till.
@@ -35,17 +35,16 @@ class RetentionProfile(models.Model):
         env = self.env
         date = format_date(env, until)
         lines = []
-        missing = tier.min_revenue - self.loyalty_revenue
-        if missing > 0:
+        amount, orders = self._tier_shortfall(tier)
+        if amount:
             lines.append(
                 env._(
                     "Order %(amount)s more before %(date)s to stay %(tier)s.",
-                    amount=format_amount(env, missing, self.company_id.currency_id),
+                    amount=amount,
                     date=date,
                     tier=tier.name,
                 )
             )
-        orders = tier.min_order_count - self.loyalty_order_count
         if orders > 1:
             lines.append(
                 env._(

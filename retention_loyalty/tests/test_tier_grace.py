@@ -13,6 +13,22 @@ def leave_window(orders):
         order.date_order = order.date_order.replace(year=order.date_order.year - 1)
 
 
+def grace_days_pass(env, customer, days):
+    """As if the customer had been found below their tier `days` earlier,
+    then the nightly recompute ran."""
+    env.cr.execute(
+        SQL(
+            "UPDATE retention_profile SET tier_below_since = tier_below_since - %s, "
+            "tier_kept_until = tier_kept_until - %s WHERE partner_id = %s",
+            days,
+            days,
+            customer.id,
+        )
+    )
+    env["retention.profile"].invalidate_model()
+    env["res.partner"]._cron_recompute_loyalty_profiles()
+
+
 @tagged("post_install", "-at_install")
 class TestTierGrace(RetentionCase):
     """A customer below their tier's thresholds keeps it for the grace period
@@ -33,19 +49,7 @@ class TestTierGrace(RetentionCase):
         leave_window(orders)
 
     def _days_pass(self, customer, days):
-        """As if the customer had been found below their tier `days` earlier,
-        then the nightly recompute ran."""
-        self.env.cr.execute(
-            SQL(
-                "UPDATE retention_profile SET tier_below_since = tier_below_since - %s, "
-                "tier_kept_until = tier_kept_until - %s WHERE partner_id = %s",
-                days,
-                days,
-                customer.id,
-            )
-        )
-        self.env["retention.profile"].invalidate_model()
-        self.env["res.partner"]._cron_recompute_loyalty_profiles()
+        grace_days_pass(self.env, customer, days)
 
     def _tier_note(self, customer):
         """The latest note that speaks of the customer's tier."""

@@ -4,6 +4,7 @@ they are for."""
 
 from odoo import Command
 from odoo.addons.retention_loyalty.tests.common import RetentionCase
+from odoo.addons.retention_loyalty.tests.test_tier_grace import grace_days_pass
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -41,15 +42,7 @@ class TestTierBenefits(RetentionCase):
         # Below Silver, kept; the grace period ends; back to Silver at once.
         orders[0]._action_cancel()
         self.assertEqual(customer.loyalty_tier_id, self.silver)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE retention_profile SET tier_below_since = tier_below_since - 90, "
-                "tier_kept_until = tier_kept_until - 90 WHERE partner_id = %s",
-                customer.id,
-            )
-        )
-        self.env["retention.profile"].invalidate_model()
-        self.env["res.partner"]._cron_recompute_loyalty_profiles()
+        grace_days_pass(self.env, customer, 90)
         self.assertEqual(customer.loyalty_tier_id, self.bronze)
         self._sell(customer, 2000)
         self.assertEqual(customer.loyalty_tier_id, self.silver)
@@ -58,15 +51,7 @@ class TestTierBenefits(RetentionCase):
         self._sell(customer, 1).action_cancel()
         orders[1]._action_cancel()
         orders[2]._action_cancel()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE retention_profile SET tier_below_since = tier_below_since - 90, "
-                "tier_kept_until = tier_kept_until - 90 WHERE partner_id = %s",
-                customer.id,
-            )
-        )
-        self.env["retention.profile"].invalidate_model()
-        self.env["res.partner"]._cron_recompute_loyalty_profiles()
+        grace_days_pass(self.env, customer, 90)
         self.assertEqual(customer.loyalty_tier_id, self.bronze)
         for table in ("retention_tier_history", "retention_tier_reward"):
             self.env.cr.execute(
