@@ -5,6 +5,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .common import RetentionCase
+from .purchase_common import PurchaseCase
 
 
 def leave_window(orders):
@@ -173,3 +174,35 @@ class TestTierGrace(RetentionCase):
         self._leave_window(orders)
         self.assertEqual(locked.loyalty_tier_id, self.gold)
         self.assertFalse(locked.tier_kept_until, "a tier set by hand is never kept nor lost")
+
+
+@tagged("post_install", "-at_install")
+class TestTierGraceTwoCompanies(PurchaseCase):
+    """A customer shared by a USD and a EUR company: each company keeps or
+    drops its own tier, from its own sales, and says so in its own notes."""
+
+    def test_each_company_keeps_its_own_tier(self):
+        self.env["ir.config_parameter"].set_param("retention_loyalty.tier_grace_days", 30)
+        in_a = [self._order_in(self.company_a, 2000) for _i in range(3)]
+        for _i in range(3):
+            self._order_in(self.company_b, 2000)
+        self.assertEqual(self._profile(self.company_a).loyalty_tier_id, self.silver)
+        self.assertEqual(self._profile(self.company_b).loyalty_tier_id, self.silver)
+        in_a[0].date_order -= timedelta(days=400)  # out of A's 12-month window
+        a, b = self._profile(self.company_a), self._profile(self.company_b)
+        self.assertEqual(a.loyalty_tier_id, self.silver, "kept in A")
+        self.assertEqual(a.tier_kept_until, self.today + timedelta(days=29))
+        self.assertRegex(a.tier_keep_hint, r"Order \$\s1,000\.00 more before")
+        self.assertEqual(b.loyalty_tier_id, self.silver)
+        self.assertFalse(b.tier_kept_until, "B's sales still meet Silver")
+        self.assertFalse(b.tier_keep_hint)
+        # Several companies read the shared customer: the note is A's profile's.
+        profile_a = self.env["retention.profile"].search(
+            [("partner_id", "=", self.shared.id), ("company_id", "=", self.company_a.id)]
+        )
+        notes = html.unescape(" ".join(profile_a.message_ids.mapped("body")))
+        self.assertIn("Silver kept by the grace period until", notes)
+        self.assertIn("revenue 12 months: $\xa04,000.00 < Silver threshold $\xa05,000.00", notes)
+        grace_days_pass(self.env, self.shared, 30)
+        self.assertEqual(self._profile(self.company_a).loyalty_tier_id, self.bronze)
+        self.assertEqual(self._profile(self.company_b).loyalty_tier_id, self.silver)
