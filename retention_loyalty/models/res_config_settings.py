@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .retention_engine import PROFILE_SETTINGS, SETTINGS
+from .retention_engine import setting_field
 from .retention_numbers import check_numbers
 from .retention_referral import IP_HOUR_LIMIT, IP_HOUR_LIMIT_PARAM
 
@@ -14,82 +14,64 @@ MAX_HORIZON_DAYS = 90
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    retention_evaluation_months = fields.Integer(
-        string="Evaluation Window (months)",
-        config_parameter="retention_loyalty.evaluation_months",
-        default=SETTINGS["evaluation_months"],
+    retention_evaluation_months = setting_field(
+        "evaluation_months",
+        "Evaluation Window (months)",
         help="Confirmed sales of this many past months count towards tiers and key accounts.",
     )
-    retention_customer_min_score = fields.Integer(
-        string="Customer From",
-        config_parameter="retention_loyalty.customer_min_score",
-        default=SETTINGS["customer_min_score"],
+    retention_customer_min_score = setting_field(
+        "customer_min_score",
+        "Customer From",
         help="Satisfaction from which a customer is no longer a detractor.",
     )
-    retention_promoter_min_score = fields.Integer(
-        string="Promoter From",
-        config_parameter="retention_loyalty.promoter_min_score",
-        default=SETTINGS["promoter_min_score"],
+    retention_promoter_min_score = setting_field(
+        "promoter_min_score",
+        "Promoter From",
         help="Satisfaction from which a customer is a promoter.",
     )
-    retention_key_account_share = fields.Integer(
-        string="Key Accounts (%)",
-        config_parameter="retention_loyalty.key_account_share",
-        default=SETTINGS["key_account_share"],
+    retention_key_account_share = setting_field(
+        "key_account_share",
+        "Key Accounts (%)",
         help="Share of customers, by revenue in the window, marked as key accounts.",
     )
 
-    retention_review_months_high = fields.Integer(
-        string="High Opportunity: Review Every (months)",
-        config_parameter="retention_loyalty.review_months_high",
-        default=SETTINGS["review_months_high"],
+    retention_review_months_high = setting_field(
+        "review_months_high", "High Opportunity: Review Every (months)"
     )
-    retention_review_months_medium = fields.Integer(
-        string="Medium Opportunity: Review Every (months)",
-        config_parameter="retention_loyalty.review_months_medium",
-        default=SETTINGS["review_months_medium"],
+    retention_review_months_medium = setting_field(
+        "review_months_medium", "Medium Opportunity: Review Every (months)"
     )
-    retention_review_months_low = fields.Integer(
-        string="Low Opportunity: Review Every (months)",
-        config_parameter="retention_loyalty.review_months_low",
-        default=SETTINGS["review_months_low"],
+    retention_review_months_low = setting_field(
+        "review_months_low", "Low Opportunity: Review Every (months)"
     )
-    retention_cadence_horizon_days = fields.Integer(
-        string="Schedule Follow-ups Ahead (days)",
-        config_parameter="retention_loyalty.cadence_horizon_days",
-        default=SETTINGS["cadence_horizon_days"],
+    retention_cadence_horizon_days = setting_field(
+        "cadence_horizon_days",
+        "Schedule Follow-ups Ahead (days)",
         help="Cadence activities appear in the rep's list this many days before they are due.",
     )
 
-    retention_feedback_valid_days = fields.Integer(
-        string="Feedback Links Valid (days)",
-        config_parameter="retention_loyalty.feedback_valid_days",
-        default=SETTINGS["feedback_valid_days"],
+    retention_feedback_valid_days = setting_field(
+        "feedback_valid_days", "Feedback Links Valid (days)"
     )
-    retention_feedback_quiet_days = fields.Integer(
-        string="Don't Ask Again Within (days)",
-        config_parameter="retention_loyalty.feedback_quiet_days",
-        default=SETTINGS["feedback_quiet_days"],
+    retention_feedback_quiet_days = setting_field(
+        "feedback_quiet_days",
+        "Don't Ask Again Within (days)",
         help="A customer asked for feedback is not asked again during this period.",
     )
-    retention_churn_days = fields.Integer(
-        string="Expected Days Between Orders",
-        config_parameter="retention_loyalty.churn_days",
-        default=SETTINGS["churn_days"],
+    retention_churn_days = setting_field(
+        "churn_days",
+        "Expected Days Between Orders",
         help="How often a customer with few orders is expected to order; their own rhythm "
         "takes over as they order more. A customer without an order for twice their "
         "expected interval is leaving: Churn Risk, the inactivity trigger and the health "
         "score's recency all use this rule.",
     )
-    retention_complaint_target_hours = fields.Integer(
-        string="Resolve Complaints Within (working hours)",
-        config_parameter="retention_loyalty.complaint_target_hours",
-        default=SETTINGS["complaint_target_hours"],
+    retention_complaint_target_hours = setting_field(
+        "complaint_target_hours", "Resolve Complaints Within (working hours)"
     )
-    retention_touch_cap_per_week = fields.Integer(
-        string="Messages per Customer and Week",
-        config_parameter="retention_loyalty.touch_cap_per_week",
-        default=SETTINGS["touch_cap_per_week"],
+    retention_touch_cap_per_week = setting_field(
+        "touch_cap_per_week",
+        "Messages per Customer and Week",
         help="Cadence e-mails and texts a customer gets at most in 7 days, across rules "
         "and companies (the person is the same); the next one waits.",
     )
@@ -147,6 +129,16 @@ class ResConfigSettings(models.TransientModel):
         check_numbers(self, vals, prefix="retention_")
         return super().write(vals)
 
+    def _retention_keep_zeros(self):
+        """Odoo saves an integer setting of 0 by deleting its parameter, which
+        brings our default back (a weight of 0 would weigh 20 again, a grace
+        of 0 would keep tiers 90 days): store the 0."""
+        params = self.env["ir.config_parameter"].sudo()
+        for name, field in self._fields.items():
+            key = getattr(field, "config_parameter", None) or ""
+            if field.type == "integer" and key.startswith("retention_loyalty.") and not self[name]:
+                params.set_param(key, "0")
+
     def set_values(self):
         tiers = self.env["retention.tier"]._pricelist_benefits()
         if tiers and not all(self.mapped("group_product_pricelist")):
@@ -161,10 +153,11 @@ class ResConfigSettings(models.TransientModel):
         engine = self.env["retention.engine"]
         before = engine._settings()
         super().set_values()
+        self._retention_keep_zeros()
         # Shown on though the group was off (get_values): now truly on.
         tiers._enable_pricelists()
         after = engine._settings()
-        if all(before[key] == after[key] for key in PROFILE_SETTINGS):
+        if all(before[key] == after[key] for key in engine._profile_settings()):
             return
         if engine._score_thresholds() != (
             before["customer_min_score"],

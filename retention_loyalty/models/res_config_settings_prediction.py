@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .retention_engine import SETTINGS
+from .retention_engine import setting_field
 
 MAX_PREDICTION_DAYS = 3650
 
@@ -9,10 +9,9 @@ MAX_PREDICTION_DAYS = 3650
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    retention_prediction_horizon_days = fields.Integer(
-        string="Prediction Horizon (days)",
-        config_parameter="retention_loyalty.prediction_horizon_days",
-        default=SETTINGS["prediction_horizon_days"],
+    retention_prediction_horizon_days = setting_field(
+        "prediction_horizon_days",
+        "Prediction Horizon (days)",
         help="Expected orders, expected revenue, the chance of no order and the revenue at "
         "risk look this many days ahead.",
     )

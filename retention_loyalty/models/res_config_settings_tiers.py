@@ -1,7 +1,7 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 
-from .retention_engine import SETTINGS
+from .retention_engine import setting_field
 
 MAX_GRACE_DAYS = 3650
 
@@ -9,10 +9,9 @@ MAX_GRACE_DAYS = 3650
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    retention_tier_grace_days = fields.Integer(
-        string="Keep a Tier For (days)",
-        config_parameter="retention_loyalty.tier_grace_days",
-        default=SETTINGS["tier_grace_days"],
+    retention_tier_grace_days = setting_field(
+        "tier_grace_days",
+        "Keep a Tier For (days)",
         help="A customer who falls below their tier's thresholds keeps the tier this many "
         "days, then moves down one tier at a time. 0: at once.",
     )

@@ -71,6 +71,14 @@ PROFILE_SETTINGS = (
 )
 
 
+def setting_field(key, string, help=None, defaults=None):
+    """The Settings field of the integer setting `key` (config parameter
+    retention_loyalty.<key>, its default from `defaults`): one definition for
+    every addon of the repository, read back with `retention.engine._settings()`."""
+    default = (SETTINGS if defaults is None else defaults)[key]
+    return fields.Integer(string=string, config_parameter=PARAM % key, default=default, help=help)
+
+
 def inactive_after_sql(expected_interval, minimum_days=0):
     """SQL: the days without an order after which a customer is leaving: two
     of their expected intervals between orders (the health engine's
@@ -128,10 +136,21 @@ class RetentionEngine(models.AbstractModel):
         return settings["customer_min_score"], settings["promoter_min_score"]
 
     @api.model
+    def _profile_settings(self):
+        """The settings every loyalty profile depends on (an added health
+        factor's weight too): changing one recomputes them all."""
+        weights = [key for key in self._settings_defaults() if key.startswith("health_weight_")]
+        return list(dict.fromkeys([*PROFILE_SETTINGS, *weights]))
+
+    @api.model
     def _health_weights(self, settings=None):
-        """{profile factor column: its weight in the health score}."""
+        """{profile factor column: its weight in the health score}: the
+        setting `health_weight_<name>` of each factor `health_<name>`."""
         settings = settings or self._settings()
-        return {key.replace("health_weight_", "health_"): settings[key] for key in HEALTH_WEIGHTS}
+        return {
+            factor: settings[factor.replace("health_", "health_weight_", 1)]
+            for factor in self.env["retention.profile"]._health_factors()
+        }
 
     @api.model
     def _today(self):

@@ -29,3 +29,18 @@ class TestRetentionSettings(TransactionCase):
             with self.assertRaisesRegex(ValidationError, "between 1 and 120 months"):
                 self.env["res.config.settings"].create({"retention_evaluation_months": months})
         self.assertEqual(self._param(), before)
+
+    def test_a_setting_saved_as_zero_stays_zero(self):
+        # Odoo deletes an integer parameter saved as 0: our default came back
+        # (a tier grace of 0 kept tiers 90 days, a weight of 0 weighed 20).
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.retention_tier_grace_days = 0
+            settings.retention_health_weight_tier = 0
+            settings.retention_health_weight_recency = 25
+        settings.record.execute()
+        engine = self.env["retention.engine"]
+        self.assertEqual(engine._setting("tier_grace_days"), 0)
+        self.assertEqual(engine._health_weights()["health_tier"], 0)
+        reopened = self.env["res.config.settings"].create({})
+        self.assertEqual(reopened.retention_tier_grace_days, 0)
+        self.assertEqual(reopened.retention_health_weight_tier, 0)

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.retention_loyalty.models.retention_engine import setting_field
 from odoo.exceptions import ValidationError
 
 # The bridge's settings (ir.config_parameter retention_loyalty.<key>) and defaults.
@@ -27,24 +28,22 @@ class ResConfigSettings(models.TransientModel):
         help="A customer who jumps several tiers at once also gets the entry rewards of the "
         "tiers in between. Off (the default): only the reached tier's reward.",
     )
-    retention_referral_hold_days = fields.Integer(
-        string="Hold Rewards (days)",
-        config_parameter="retention_loyalty.referral_hold_days",
-        default=REWARD_SETTINGS["referral_hold_days"],
+    retention_referral_hold_days = setting_field(
+        "referral_hold_days",
+        "Hold Rewards (days)",
         help="The referrer's reward waits this long after the friend's first order, and is "
         "issued only if the order still stands.",
+        defaults=REWARD_SETTINGS,
     )
-    retention_referral_yearly_cap = fields.Integer(
-        string="Rewards per Referrer and Year",
-        config_parameter="retention_loyalty.referral_yearly_cap",
-        default=REWARD_SETTINGS["referral_yearly_cap"],
+    retention_referral_yearly_cap = setting_field(
+        "referral_yearly_cap", "Rewards per Referrer and Year", defaults=REWARD_SETTINGS
     )
-    retention_referral_ip_day_limit = fields.Integer(
-        string="Friends per IP Address and Day",
-        config_parameter="retention_loyalty.referral_ip_day_limit",
-        default=REWARD_SETTINGS["referral_ip_day_limit"],
+    retention_referral_ip_day_limit = setting_field(
+        "referral_ip_day_limit",
+        "Friends per IP Address and Day",
         help="More friends referred from one IP address within a day are held for a rep's "
         "review: no reward until approved.",
+        defaults=REWARD_SETTINGS,
     )
 
     @api.constrains(
