@@ -57,11 +57,17 @@ class RetentionCadence(models.Model):
 
     def _health_sources(self, window, condition):
         return SQL(
-            """SELECT h.partner_id, 'retention.health.history' AS res_model, h.id AS res_id,
-                      NULL::date AS cycle, h.date AS start_date, h.date AS anchor_date,
-                      NULL::int AS doc_user_id, h.company_id AS company_id
+            """SELECT %(row)s
                  FROM retention_health_history h JOIN res_partner p ON p.id = h.partner_id
                 WHERE p.active AND %(condition)s AND %(company)s AND %(scope)s""",
+            row=window.row(
+                SQL("h.partner_id"),
+                "retention.health.history",
+                SQL("h.id"),
+                start_date=SQL("h.date"),
+                anchor_date=SQL("h.date"),
+                company_id=SQL("h.company_id"),
+            ),
             condition=condition,
             company=window.company(SQL("h.company_id")),
             scope=window.scope(SQL("h.id"), SQL("h.date BETWEEN %s AND %s", window.lo, window.hi)),

@@ -2,11 +2,12 @@
 account_credit_control finds its modes): a trigger `x` is
 
 - a value of the `trigger` selection (`selection_add` in another addon),
-- `_trigger_x_sources(window)`: the SQL of its live sources, one row each with
-  partner_id (the commercial entity), res_model / res_id (the source document),
-  cycle (which round of a lasting trigger, else NULL), start_date (nothing is
-  scheduled before it), anchor_date (the steps count from it), doc_user_id and
-  company_id;
+- `_trigger_x_sources(window)`: the SQL of its live sources, one row each,
+  its columns written by `window.row(...)` (named, in the order the engine
+  and a UNION need): partner_id (the commercial entity), res_model / res_id
+  (the source document), cycle (which round of a lasting trigger, else NULL),
+  start_date (nothing is scheduled before it), anchor_date (the steps count
+  from it), doc_user_id and company_id;
 - optionally `_trigger_x_traits()`: what the rest of the engine must know
   about it (see `_trigger_traits`).
 
@@ -80,6 +81,32 @@ class SourceWindow:
         """A timestamp column within the window."""
         return SQL("%s >= %s AND %s < %s", column, self.lo_ts, column, self.hi_ts)
 
+    def until(self, date):
+        """A date up to the window's end, and from its start if it has one."""
+        if self.lo is None:
+            return SQL("%s <= %s", date, self.hi)
+        return SQL("%s BETWEEN %s AND %s", date, self.lo, self.hi)
+
+    @staticmethod
+    def row(
+        partner_id, res_model, res_id, *, start_date, anchor_date, company_id,
+        cycle=None, doc_user_id=None,
+    ):  # fmt: skip
+        """The SELECT list of a source row: SQL expressions by name (res_model
+        a model's name), the columns in the one order every source has."""
+        return SQL(
+            """%s AS partner_id, %s::varchar AS res_model, %s AS res_id, %s AS cycle,
+               %s AS start_date, %s AS anchor_date, %s AS doc_user_id, %s AS company_id""",
+            partner_id,
+            res_model,
+            res_id,
+            SQL("NULL::date") if cycle is None else cycle,
+            start_date,
+            anchor_date,
+            SQL("NULL::int") if doc_user_id is None else doc_user_id,
+            company_id,
+        )
+
 
 class RetentionCadence(models.Model):
     _inherit = "retention.cadence"
@@ -109,14 +136,19 @@ class RetentionCadence(models.Model):
     def _order_sources(self, window, anchor):
         order_day = window.day(SQL("so.date_order"))
         return SQL(
-            """SELECT p.commercial_partner_id AS partner_id, 'sale.order' AS res_model,
-                      so.id AS res_id, NULL::date AS cycle, %(order_day)s AS start_date,
-                      %(anchor)s AS anchor_date, so.user_id AS doc_user_id,
-                      so.company_id AS company_id
+            """SELECT %(row)s
                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
                 WHERE so.state = 'sale' AND %(anchor)s IS NOT NULL
                   AND %(company)s AND %(scope)s""",
-            order_day=order_day,
+            row=window.row(
+                SQL("p.commercial_partner_id"),
+                "sale.order",
+                SQL("so.id"),
+                start_date=order_day,
+                anchor_date=anchor,
+                company_id=SQL("so.company_id"),
+                doc_user_id=SQL("so.user_id"),
+            ),
             anchor=anchor,
             company=window.company(SQL("so.company_id")),
             scope=window.scope(
@@ -138,14 +170,20 @@ class RetentionCadence(models.Model):
         """Posted customer invoices that are purchases of their own (made from
         no order: an order's invoice follows the order's rule)."""
         return SQL(
-            """SELECT m.commercial_partner_id AS partner_id, 'account.move' AS res_model,
-                      m.id AS res_id, NULL::date AS cycle, m.invoice_date AS start_date,
-                      m.invoice_date AS anchor_date, m.invoice_user_id AS doc_user_id,
-                      m.company_id AS company_id
+            """SELECT %(row)s
                  FROM account_move m
                 WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
                   AND m.invoice_date IS NOT NULL AND m.commercial_partner_id IS NOT NULL
                   AND NOT (%(elsewhere)s) AND %(company)s AND %(scope)s""",
+            row=window.row(
+                SQL("m.commercial_partner_id"),
+                "account.move",
+                SQL("m.id"),
+                start_date=SQL("m.invoice_date"),
+                anchor_date=SQL("m.invoice_date"),
+                company_id=SQL("m.company_id"),
+                doc_user_id=SQL("m.invoice_user_id"),
+            ),
             elsewhere=self.env["retention.purchase"]._purchase_counted_elsewhere(
                 SQL("m"), "out_invoice"
             ),
@@ -175,15 +213,20 @@ class RetentionCadence(models.Model):
     def _trigger_lead_won_sources(self, window):
         closed = window.day(SQL("l.date_closed"))
         return SQL(
-            """SELECT p.commercial_partner_id AS partner_id, 'crm.lead' AS res_model,
-                      l.id AS res_id, NULL::date AS cycle, %(closed)s AS start_date,
-                      %(closed)s AS anchor_date, l.user_id AS doc_user_id,
-                      l.company_id AS company_id
+            """SELECT %(row)s
                  FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
                  JOIN res_partner p ON p.id = l.partner_id
                 WHERE l.active AND s.is_won AND l.date_closed IS NOT NULL
                   AND %(company)s AND %(scope)s""",
-            closed=closed,
+            row=window.row(
+                SQL("p.commercial_partner_id"),
+                "crm.lead",
+                SQL("l.id"),
+                start_date=closed,
+                anchor_date=closed,
+                company_id=SQL("l.company_id"),
+                doc_user_id=SQL("l.user_id"),
+            ),
             company=window.company(SQL("l.company_id")),
             scope=window.scope(SQL("l.id"), window.between(SQL("l.date_closed"))),
         )
@@ -195,21 +238,34 @@ class RetentionCadence(models.Model):
         # A low score, or a complaint: both call for a recovery.
         reported = window.day(SQL("c.date_reported"))
         return SQL(
-            """SELECT f.commercial_partner_id AS partner_id,
-                      'retention.feedback' AS res_model, f.id AS res_id, NULL::date AS cycle,
-                      f.date AS start_date, f.date AS anchor_date, f.user_id AS doc_user_id,
-                      f.company_id AS company_id
+            """SELECT %(feedback)s
                  FROM retention_feedback f
                 WHERE f.nps_category = 'detractor' AND %(feedback_company)s AND %(scope)s
                 UNION ALL
-               SELECT c.commercial_partner_id, 'retention.complaint', c.id, NULL::date,
-                      %(reported)s, %(reported)s, c.user_id, c.company_id
+               SELECT %(complaint)s
                  FROM retention_complaint c
                 WHERE c.state IN ('new', 'in_progress') AND c.commercial_partner_id IS NOT NULL
                   AND %(complaint_company)s AND %(complaint_scope)s""",
+            feedback=window.row(
+                SQL("f.commercial_partner_id"),
+                "retention.feedback",
+                SQL("f.id"),
+                start_date=SQL("f.date"),
+                anchor_date=SQL("f.date"),
+                company_id=SQL("f.company_id"),
+                doc_user_id=SQL("f.user_id"),
+            ),
+            complaint=window.row(
+                SQL("c.commercial_partner_id"),
+                "retention.complaint",
+                SQL("c.id"),
+                start_date=reported,
+                anchor_date=reported,
+                company_id=SQL("c.company_id"),
+                doc_user_id=SQL("c.user_id"),
+            ),
             feedback_company=window.company(SQL("f.company_id")),
             complaint_company=window.company(SQL("c.company_id")),
-            reported=reported,
             scope=window.scope(SQL("f.id"), SQL("f.date BETWEEN %s AND %s", window.lo, window.hi)),
             complaint_scope=window.scope(SQL("c.id"), window.between(SQL("c.date_reported"))),
         )
@@ -220,14 +276,19 @@ class RetentionCadence(models.Model):
     def _trigger_complaint_resolved_sources(self, window):
         resolved = window.day(SQL("c.date_resolved"))
         return SQL(
-            """SELECT c.commercial_partner_id AS partner_id, 'retention.complaint' AS res_model,
-                      c.id AS res_id, NULL::date AS cycle, %(resolved)s AS start_date,
-                      %(resolved)s AS anchor_date, c.user_id AS doc_user_id,
-                      c.company_id AS company_id
+            """SELECT %(row)s
                  FROM retention_complaint c
                 WHERE c.state = 'resolved' AND c.commercial_partner_id IS NOT NULL
                   AND %(company)s AND %(scope)s""",
-            resolved=resolved,
+            row=window.row(
+                SQL("c.commercial_partner_id"),
+                "retention.complaint",
+                SQL("c.id"),
+                start_date=resolved,
+                anchor_date=resolved,
+                company_id=SQL("c.company_id"),
+                doc_user_id=SQL("c.user_id"),
+            ),
             company=window.company(SQL("c.company_id")),
             scope=window.scope(SQL("c.id"), window.between(SQL("c.date_resolved"))),
         )
@@ -242,11 +303,17 @@ class RetentionCadence(models.Model):
             "any": SQL("true"),
         }[self.tier_change or "any"]
         return SQL(
-            """SELECT h.partner_id, 'retention.tier.history' AS res_model, h.id AS res_id,
-                      NULL::date AS cycle, h.date AS start_date, h.date AS anchor_date,
-                      NULL::int AS doc_user_id, h.company_id AS company_id
+            """SELECT %(row)s
                  FROM retention_tier_history h
                 WHERE h.reason != 'kept' AND %(direction)s AND %(company)s AND %(scope)s""",
+            row=window.row(
+                SQL("h.partner_id"),
+                "retention.tier.history",
+                SQL("h.id"),
+                start_date=SQL("h.date"),
+                anchor_date=SQL("h.date"),
+                company_id=SQL("h.company_id"),
+            ),
             direction=direction,
             company=window.company(SQL("h.company_id")),
             scope=window.scope(SQL("h.id"), SQL("h.date BETWEEN %s AND %s", window.lo, window.hi)),
@@ -255,22 +322,22 @@ class RetentionCadence(models.Model):
     # -- lasting triggers, on each company's profile of the customer ----------
 
     def _profile_sources(self, window, cycle, anchor, condition):
-        recent = (
-            SQL("%s <= %s", anchor, window.hi)
-            if window.lo is None
-            else SQL("%s BETWEEN %s AND %s", anchor, window.lo, window.hi)
-        )
         return SQL(
-            """SELECT p.partner_id, 'res.partner' AS res_model, p.partner_id AS res_id,
-                      %(cycle)s AS cycle, %(cycle)s AS start_date, %(anchor)s AS anchor_date,
-                      NULL::int AS doc_user_id, p.company_id AS company_id
+            """SELECT %(row)s
                  FROM retention_profile p JOIN res_partner rp ON rp.id = p.partner_id
                 WHERE rp.active AND %(condition)s AND %(company)s AND %(scope)s""",
-            cycle=cycle,
-            anchor=anchor,
+            row=window.row(
+                SQL("p.partner_id"),
+                "res.partner",
+                SQL("p.partner_id"),
+                start_date=cycle,
+                anchor_date=anchor,
+                company_id=SQL("p.company_id"),
+                cycle=cycle,
+            ),
             condition=condition,
             company=window.company(SQL("p.company_id")),
-            scope=window.scope(SQL("p.partner_id"), recent),
+            scope=window.scope(SQL("p.partner_id"), window.until(anchor)),
         )
 
     def _trigger_review_traits(self):

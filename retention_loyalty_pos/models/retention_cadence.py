@@ -20,14 +20,19 @@ class RetentionCadence(models.Model):
         """Paid till sales of an identified customer (not refunds)."""
         order_day = window.day(SQL("o.date_order"))
         return SQL(
-            """SELECT p.commercial_partner_id AS partner_id, 'pos.order' AS res_model,
-                      o.id AS res_id, NULL::date AS cycle, %(day)s AS start_date,
-                      %(day)s AS anchor_date, o.user_id AS doc_user_id,
-                      o.company_id AS company_id
+            """SELECT %(row)s
                  FROM pos_order o JOIN res_partner p ON p.id = o.partner_id
                 WHERE o.state IN %(states)s AND o.amount_total > 0
                   AND %(company)s AND %(scope)s""",
-            day=order_day,
+            row=window.row(
+                SQL("p.commercial_partner_id"),
+                "pos.order",
+                SQL("o.id"),
+                start_date=order_day,
+                anchor_date=order_day,
+                company_id=SQL("o.company_id"),
+                doc_user_id=SQL("o.user_id"),
+            ),
             states=COUNTED_STATES,
             company=window.company(SQL("o.company_id")),
             scope=window.scope(SQL("o.id"), window.between(SQL("o.date_order"))),

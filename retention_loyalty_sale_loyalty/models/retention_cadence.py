@@ -44,19 +44,19 @@ class RetentionCadence(models.Model):
 
     def _trigger_tier_reward_expiring_sources(self, window):
         anchor = SQL("(c.expiration_date - %s)", self.reward_notice_days or 0)
-        recent = (
-            SQL("%s <= %s", anchor, window.hi)
-            if window.lo is None
-            else SQL("%s BETWEEN %s AND %s", anchor, window.lo, window.hi)
-        )
         return SQL(
-            """SELECT r.partner_id, 'loyalty.card' AS res_model, c.id AS res_id,
-                      NULL::date AS cycle, r.date AS start_date, %(anchor)s AS anchor_date,
-                      NULL::int AS doc_user_id, r.company_id AS company_id
+            """SELECT %(row)s
                  FROM retention_tier_reward r JOIN loyalty_card c ON c.id = r.card_id
                 WHERE c.expiration_date IS NOT NULL AND c.points > 0
                   AND %(company)s AND %(scope)s""",
-            anchor=anchor,
+            row=window.row(
+                SQL("r.partner_id"),
+                "loyalty.card",
+                SQL("c.id"),
+                start_date=SQL("r.date"),
+                anchor_date=anchor,
+                company_id=SQL("r.company_id"),
+            ),
             company=window.company(SQL("r.company_id")),
-            scope=window.scope(SQL("c.id"), recent),
+            scope=window.scope(SQL("c.id"), window.until(anchor)),
         )
