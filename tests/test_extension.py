@@ -19,9 +19,9 @@ def test_an_addon_adds_a_trigger_and_a_step_kind_and_sees_every_activity(databas
         database,
         f"--addons-path={addons}",
         "-i",
-        "retention_cadence_example",
+        "retention_loyalty_example",
         "--test-enable",
-        "--test-tags=/retention_cadence_example",
+        "--test-tags=/retention_loyalty_example",
         "--log-handler=odoo.tests.result:INFO",
         f"--http-port={free_port()}",
         "--stop-after-init",
@@ -29,4 +29,4 @@ def test_an_addon_adds_a_trigger_and_a_step_kind_and_sees_every_activity(databas
     )
     ran = re.search(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests", output)
     assert ran, output[-3000:]
-    assert ran.groups() == ("0", "0", "2"), output[-3000:]
+    assert ran.groups() == ("0", "0", "4"), output[-3000:]

@@ -11,13 +11,37 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_date, formatLang
 
 from .retention_profile import HEALTH_FACTORS
-from .retention_profile_health_sql import COMPLAINT_POINTS, HEALTH_QUERY, health_query_parts
+from .retention_profile_health_sql import (
+    COMPLAINT_POINTS,
+    HEALTH_QUERY,
+    core_factor_sql,
+    health_query_parts,
+)
 
 MINUS = "\N{MINUS SIGN}"
 
 
 class RetentionProfile(models.Model):
     _inherit = "retention.profile"
+
+    # -- the factors: what another addon extends --------------------------------
+
+    @api.model
+    def _health_factors(self):
+        """The factors' profile columns, in order. An addon adds one with
+        super(): its Float column on retention.profile (`health_<name>`), its
+        SQL in `_health_factor_sql`, its weight setting `health_weight_<name>`
+        (`retention.engine._settings_defaults()` and a Settings field
+        `retention_health_weight_<name>`), its label in
+        `_health_factor_labels` and its `_health_reason_<name>`."""
+        return list(HEALTH_FACTORS)
+
+    @api.model
+    def _health_factor_sql(self, params):
+        """{factor: SQL}: each factor's value, 0-100 or NULL without data, over
+        `f`, a row of the health statement's `facts` (f.id is the profile,
+        f.partner_id the commercial partner, f.company_id its company)."""
+        return core_factor_sql(self.env["retention.engine"]._today())
 
     # -- the engine step -------------------------------------------------------
 
@@ -28,6 +52,7 @@ class RetentionProfile(models.Model):
         follow-ups and tier history; writes the profiles' health columns and
         retention_health_history."""
         today = self.env["retention.engine"]._today()
+        factor_sql = self._health_factor_sql(params)
         return SQL(
             HEALTH_QUERY,
             ids=ids,
@@ -39,7 +64,9 @@ class RetentionProfile(models.Model):
             customer_min=params["customer_min_score"],
             uid=self.env.uid,
             **health_query_parts(
-                self.env["retention.engine"]._health_weights(params), params["churn_days"]
+                {name: factor_sql[name] for name in self._health_factors()},
+                self.env["retention.engine"]._health_weights(params),
+                params["churn_days"],
             ),
         )
 
@@ -116,17 +143,15 @@ class RetentionProfile(models.Model):
         """{profile id: {factor: 0-100, or None without data}}: read as stored
         (the ORM reads an empty float as 0, which is a factor's worst value)."""
         profiles.flush_recordset()
+        factors = self._health_factors()
         self.env.cr.execute(
             SQL(
                 "SELECT id, %s FROM retention_profile WHERE id = ANY(%s)",
-                SQL(", ").join(SQL.identifier(name) for name in HEALTH_FACTORS),
+                SQL(", ").join(SQL.identifier(name) for name in factors),
                 profiles.ids,
             )
         )
-        return {
-            row[0]: dict(zip(HEALTH_FACTORS, row[1:], strict=True))
-            for row in self.env.cr.fetchall()
-        }
+        return {row[0]: dict(zip(factors, row[1:], strict=True)) for row in self.env.cr.fetchall()}
 
     def _health_band_labels(self):
         """{band: its name in the environment's language}."""
@@ -139,7 +164,7 @@ class RetentionProfile(models.Model):
             for _points, text in self._health_lines(profile, factors, params)
         )
         labels = self._health_factor_labels()
-        missing = [labels[name] for name in HEALTH_FACTORS if factors[name] is None]
+        missing = [labels[name] for name in self._health_factors() if factors[name] is None]
         if profile.health_band == "new":
             items = Markup("<li>%s</li>") % self._health_new_customer_reason(profile) + items
         footer = (
@@ -190,7 +215,10 @@ class RetentionProfile(models.Model):
         score (points lost out of 100, by its weight's share among the factors
         with data) and why, largest loss first; then the cap, if any."""
         weights = self.env["retention.engine"]._health_weights(params)
-        present = [name for name in HEALTH_FACTORS if factors[name] is not None]
+        # A factor weighing nothing says nothing about the score.
+        present = [
+            name for name in self._health_factors() if factors[name] is not None and weights[name]
+        ]
         total = sum(weights[name] for name in present)
         if not total:
             return []

@@ -10,12 +10,17 @@ rhythm and frequency, equally weighted, rank who stops buying better than
 BG/NBD on four calibration/holdout splits.
 
 It returns, per profile whose band changed (not a first band): partner,
-company, old band, new band, old score, new score."""
+company, old band, new band, old score, new score.
+
+Reads: retention_profile, retention_complaint, retention_followup, res_partner,
+retention_tier_history, retention_health_history (and what an added factor
+reads). Writes: retention_profile (health columns), retention_health_history.
+Another addon adds a factor with `retention.profile._health_factor_sql()`
+(README, "Extension points")."""
 
 from odoo.tools import SQL
 
 from .retention_engine import RECENCY_HALF_LIFE
-from .retention_profile import HEALTH_FACTORS
 
 # A customer's rhythm, drawn towards the Settings' "days between orders of a
 # new customer" as if they had made this many more orders that far apart: two
@@ -103,27 +108,7 @@ WITH targets AS (
  LEFT JOIN tier_moves tm ON tm.partner_id = pr.partner_id AND tm.company_id = pr.company_id
      WHERE pr.partner_id IN (SELECT id FROM targets)
 ), factors AS MATERIALIZED (
-    SELECT f.*,
-           round((100 * power(0.5, f.days_since / (f.expected * %(half_life)s)))::numeric, 1)
-               AS health_recency,
-           CASE WHEN f.lifetime_order_count > 0 THEN round((100 * (1 - power(0.5,
-               f.loyalty_order_count / %(frequency_half)s::float)))::numeric, 1) END
-               AS health_frequency,
-           CASE WHEN f.previous_revenue > 0 THEN round((100 * LEAST(
-               f.loyalty_revenue / f.previous_revenue, 1))::numeric, 1) END
-               AS health_revenue_trend,
-           round((f.satisfaction_score * 10)::numeric, 1) AS health_satisfaction,
-           -- Effort is answered from 1 (very hard) to 7 (very easy).
-           round(((f.effort_score - 1) / 6 * 100)::numeric, 1) AS health_effort,
-           CASE WHEN f.late_complaints > 0 THEN %(c_late)s
-                WHEN f.open_complaints > 0 THEN %(c_open)s
-                WHEN f.resolved_late > 0 THEN %(c_resolved_late)s
-                WHEN f.has_complaints THEN %(c_resolved)s END::numeric AS health_complaints,
-           CASE WHEN f.has_followups THEN round((100 * power(0.5, f.overdue_followups)
-               * power(0.5, COALESCE(%(today)s - f.last_touch, 0) / %(touch_half_life)s::float)
-               )::numeric, 1) END AS health_engagement,
-           CASE WHEN f.has_tier_move THEN
-               CASE WHEN f.is_upgrade THEN 100 ELSE 0 END END::numeric AS health_tier,
+    SELECT f.*, %(factor_columns)s,
            -- A detractor or a late complaint is never Good, whatever they buy
            -- (the "vulnerable regulars" of the seeds).
            (f.satisfaction_score < %(customer_min)s OR f.late_complaints > 0) AS key_poor
@@ -202,33 +187,72 @@ SELECT b.partner_id, b.company_id, b.old_band, b.health_band, b.old_score, b.hea
 """
 
 
-def health_query_parts(weights, prior_days):
-    """The SQL pieces of HEALTH_QUERY built from HEALTH_FACTORS, the weights of
-    the Settings ({factor: weight}) and their days between orders of a new
-    customer."""
+def core_factor_sql(today):
+    """{factor: its SQL}, 0-100 or NULL without data, over `f`, a row of the
+    statement's `facts` (a profile: id, partner_id, company_id, its figures,
+    complaints and follow-ups)."""
+    return {
+        "health_recency": SQL(
+            "round((100 * power(0.5, f.days_since / (f.expected * %s)))::numeric, 1)",
+            RECENCY_HALF_LIFE,
+        ),
+        "health_frequency": SQL(
+            """CASE WHEN f.lifetime_order_count > 0 THEN round((100 * (1 - power(0.5,
+                   f.loyalty_order_count / %s::float)))::numeric, 1) END""",
+            FREQUENCY_HALF,
+        ),
+        "health_revenue_trend": SQL(
+            """CASE WHEN f.previous_revenue > 0 THEN round((100 * LEAST(
+                   f.loyalty_revenue / f.previous_revenue, 1))::numeric, 1) END"""
+        ),
+        "health_satisfaction": SQL("round((f.satisfaction_score * 10)::numeric, 1)"),
+        # Effort is answered from 1 (very hard) to 7 (very easy).
+        "health_effort": SQL("round(((f.effort_score - 1) / 6 * 100)::numeric, 1)"),
+        "health_complaints": SQL(
+            """CASE WHEN f.late_complaints > 0 THEN %s WHEN f.open_complaints > 0 THEN %s
+                    WHEN f.resolved_late > 0 THEN %s WHEN f.has_complaints THEN %s END::numeric""",
+            COMPLAINT_POINTS["late"],
+            COMPLAINT_POINTS["open"],
+            COMPLAINT_POINTS["resolved_late"],
+            COMPLAINT_POINTS["resolved"],
+        ),
+        "health_engagement": SQL(
+            """CASE WHEN f.has_followups THEN round((100 * power(0.5, f.overdue_followups)
+                   * power(0.5, COALESCE(%s - f.last_touch, 0) / %s::float))::numeric, 1) END""",
+            today,
+            TOUCH_HALF_LIFE_DAYS,
+        ),
+        "health_tier": SQL(
+            """CASE WHEN f.has_tier_move THEN
+                   CASE WHEN f.is_upgrade THEN 100 ELSE 0 END END::numeric"""
+        ),
+    }
+
+
+def health_query_parts(factor_sql, weights, prior_days):
+    """The SQL pieces of HEALTH_QUERY built from the factors ({factor: SQL},
+    in order), the weights of the Settings ({factor: weight}) and their days
+    between orders of a new customer. The score is the factors' weighted mean
+    here, and nowhere else."""
 
     def factor(name):
         return SQL.identifier(name)
 
     return {
         "expected": expected_interval_sql("pr", prior_days),
+        "factor_columns": SQL(", ").join(
+            SQL("%s AS %s", sql, factor(name)) for name, sql in factor_sql.items()
+        ),
         "weighted": SQL(" + ").join(
-            SQL("COALESCE(%s * x.%s, 0)", weights[name], factor(name)) for name in HEALTH_FACTORS
+            SQL("COALESCE(%s * x.%s, 0)", weights[name], factor(name)) for name in factor_sql
         ),
         "weights": SQL(" + ").join(
             SQL("CASE WHEN x.%s IS NULL THEN 0 ELSE %s END", factor(name), weights[name])
-            for name in HEALTH_FACTORS
+            for name in factor_sql
         ),
         "set_factors": SQL(", ").join(
-            SQL("%s = b.%s", factor(name), factor(name)) for name in HEALTH_FACTORS
+            SQL("%s = b.%s", factor(name), factor(name)) for name in factor_sql
         ),
-        "old_factors": SQL(", ").join(SQL("pr.%s", factor(name)) for name in HEALTH_FACTORS),
-        "new_factors": SQL(", ").join(SQL("b.%s", factor(name)) for name in HEALTH_FACTORS),
-        "c_late": COMPLAINT_POINTS["late"],
-        "c_open": COMPLAINT_POINTS["open"],
-        "c_resolved_late": COMPLAINT_POINTS["resolved_late"],
-        "c_resolved": COMPLAINT_POINTS["resolved"],
-        "half_life": RECENCY_HALF_LIFE,
-        "frequency_half": FREQUENCY_HALF,
-        "touch_half_life": TOUCH_HALF_LIFE_DAYS,
+        "old_factors": SQL(", ").join(SQL("pr.%s", factor(name)) for name in factor_sql),
+        "new_factors": SQL(", ").join(SQL("b.%s", factor(name)) for name in factor_sql),
     }

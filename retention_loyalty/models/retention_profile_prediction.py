@@ -65,6 +65,10 @@ class RetentionProfile(models.Model):
 
     @api.model
     def _prediction_query(self, ids, params):
+        """The predictions statement of the commercial partners `ids` (an SQL
+        object: print it or EXPLAIN it from a shell). Reads the profiles and
+        each company's fitted parameters (res_company); writes the profiles'
+        prediction columns."""
         defaults = retention_bgnbd.DEFAULT_PARAMS
         today = self.env["retention.engine"]._today()
         horizon = float(params["prediction_horizon_days"])

@@ -1,2 +1,0 @@
-from . import mail_activity
-from . import retention_cadence
