@@ -67,9 +67,9 @@ class MailActivityPlanTemplate(models.Model):
     )
     working_days_only = fields.Boolean(
         "Working Days Only",
-        help="A date falling on a closed day of the company's working calendar (weekend, "
-        "public holiday) moves to the next working day; without a calendar, weekends move "
-        "to the Monday.",
+        help="A date falling on a closed day of the company's working calendar (its "
+        "weekend, a public holiday) moves to the next working day; a company without a "
+        "calendar works every day.",
     )
     # Odoo's plan steps are not translatable (making them so would turn core
     # columns into jsonb for every plan): cadence steps carry translatable

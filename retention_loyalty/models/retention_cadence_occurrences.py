@@ -41,8 +41,9 @@ class RetentionCadence(models.Model):
     @api.model
     def _closed_days(self, start, end):
         """[(company id, closed day, next working day)] between start and end,
-        from each company's working calendar (weekends and public holidays).
-        Companies without a calendar keep the weekend rule, in SQL."""
+        from each company's working calendar (its weekend, whichever days it
+        falls on, and public holidays). A company without a calendar works
+        every day."""
         rows = []
         begin = datetime.combine(start, time.min)
         finish = datetime.combine(end + timedelta(days=14), time.max)
@@ -79,7 +80,7 @@ class RetentionCadence(models.Model):
             """closed AS (
                    SELECT * FROM unnest(%s::int[], %s::date[], %s::date[])
                             AS c(company_id, day, next_day)
-               ), calendared AS (SELECT DISTINCT company_id FROM closed)""",
+               )""",
             [row[0] for row in rows],
             [row[1] for row in rows],
             [row[2] for row in rows],
@@ -141,14 +142,8 @@ occurrences AS (
            s.start_date, st.step_id, st.on_its_day, st.facing, st.every IS NOT NULL AS is_repeat,
            CASE WHEN st.every IS NULL THEN 0 ELSE g.d::date - DATE '2000-01-01' END
                AS occurrence,
-           CASE WHEN NOT st.working_days_only THEN g.d::date
-                WHEN c.next_day IS NOT NULL THEN c.next_day
-                WHEN s.company_id IN (SELECT company_id FROM calendared)
-                     AND g.d::date BETWEEN %(working_from)s AND %(until)s::date THEN g.d::date
-                -- No calendar (or beyond it): weekends move to the Monday.
-                ELSE g.d::date + CASE extract(isodow FROM g.d) WHEN 6 THEN 2
-                                                               WHEN 7 THEN 1 ELSE 0 END
-           END AS date_deadline
+           CASE WHEN st.working_days_only AND c.next_day IS NOT NULL THEN c.next_day
+                ELSE g.d::date END AS date_deadline
       FROM sources s CROSS JOIN steps st
      CROSS JOIN LATERAL (
             SELECT s.anchor_date + st.shift
@@ -169,7 +164,6 @@ occurrences AS (
 )""",
             sources=self._sources_sql(lo, hi, pending),
             working=working,
-            working_from=today - timedelta(days=CATCH_UP_DAYS),
             on_their_day=self._step_kinds_on_their_day(),
             facing=self._step_kinds_facing_customers(),
             offset=_interval(SQL("t.delay_count"), SQL("t.delay_unit")),

@@ -59,13 +59,32 @@ class TestCadencePlatform(CadenceCase):
         self.assertEqual(activity.date_deadline, date(2030, 3, 11))
 
     @freeze_time("2030-03-07 10:00:00")  # a Thursday
-    def test_a_company_without_calendar_skips_weekends_only(self):
+    def test_a_friday_saturday_weekend_moves_the_step_to_sunday(self):
+        # The calendar's weekend, not a Saturday/Sunday written in the engine.
+        self._on(DETRACTOR)
+        self.env.company.resource_calendar_id = self.env["resource.calendar"].create(
+            {
+                "name": "Sunday to Thursday",
+                "tz": "UTC",
+                "attendance_ids": [
+                    (0, 0, {"name": day, "dayofweek": day, "hour_from": 8, "hour_to": 16})
+                    for day in ("6", "0", "1", "2", "3")
+                ],
+            }
+        )
+        customer = self._customer("Unhappy before the weekend", user_id=self.rep.id)
+        self._answer(customer, 2, date=fields.Date.today())
+        self._run()
+        self.assertEqual(self._activities(customer).date_deadline, date(2030, 3, 10))
+
+    @freeze_time("2030-03-08 10:00:00")  # a Friday
+    def test_a_company_without_calendar_works_every_day(self):
         self._on(DETRACTOR)
         self.env.company.resource_calendar_id = False
         customer = self._customer("Unhappy, no calendar", user_id=self.rep.id)
         self._answer(customer, 2, date=fields.Date.today())
         self._run()
-        self.assertEqual(self._activities(customer).date_deadline, date(2030, 3, 8))
+        self.assertEqual(self._activities(customer).date_deadline, date(2030, 3, 9))
 
     def test_merging_opportunities_keeps_the_referral(self):
         referrer = self._customer("Referrer")
