@@ -91,6 +91,7 @@ class RetentionFeedbackController(http.Controller):
         type="http",
         auth="public",
         methods=["GET"],
+        readonly=True,  # a GET writes nothing: a read replica may serve it
         sitemap=False,
     )
     def feedback_page(self, token, score=None, **kwargs):

@@ -9,13 +9,16 @@ class RetentionPortal(CustomerPortal):
     """My loyalty: the portal user's own commercial entity in the portal's
     company, nothing else (no id in the URL to change)."""
 
-    def _retention_profile(self):
+    def _retention_profile(self, create=False):
         user = request.env.user
         return request.env["retention.profile"]._portal_profile(
-            user.partner_id, request.env.company
+            user.partner_id, request.env.company, create=create
         )
 
-    @http.route("/my/loyalty", type="http", auth="user", methods=["GET"], website=True)
+    # Read only: served by a read replica where Odoo has one (--db_replica_host).
+    @http.route(
+        "/my/loyalty", type="http", auth="user", methods=["GET"], website=True, readonly=True
+    )
     def portal_my_loyalty(self, **kwargs):
         if request.env.user._is_public():
             return request.redirect("/web/login?redirect=/my/loyalty")
@@ -24,10 +27,18 @@ class RetentionPortal(CustomerPortal):
         values.update(profile._portal_values(), page_name="retention_loyalty")
         return request.render("retention_loyalty.portal_my_loyalty", values)
 
+    @http.route(
+        "/my/loyalty/referral-link", type="http", auth="user", methods=["POST"], website=True
+    )
+    def portal_my_loyalty_referral_link(self, **kwargs):
+        """The customer's referral link, made on first request."""
+        self._retention_profile(create=True)
+        return request.redirect("/my/loyalty#retention_my_referrals")
+
     @http.route("/my/loyalty/feedback", type="http", auth="user", methods=["POST"], website=True)
     def portal_my_loyalty_feedback(self, **kwargs):
         """Give feedback now: a feedback link of the customer's own, opened at once."""
-        profile = self._retention_profile()
+        profile = self._retention_profile(create=True)
         Request = request.env["retention.feedback.request"].sudo()
         engine = request.env["retention.engine"]
         # One answer per quiet period, as for e-mailed requests: a recent link

@@ -49,6 +49,7 @@ class RetentionReferralController(http.Controller):
         type="http",
         auth="public",
         methods=["GET"],
+        readonly=True,  # a GET writes nothing: a read replica may serve it
         sitemap=False,
     )
     def referral_page(self, code, **kwargs):

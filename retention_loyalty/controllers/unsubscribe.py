@@ -40,6 +40,7 @@ class RetentionUnsubscribeController(http.Controller):
         type="http",
         auth="public",
         methods=["GET"],
+        readonly=True,  # a GET writes nothing: a read replica may serve it
     )
     def unsubscribe_page(self, partner_id, token, email=None, **kwargs):
         try:

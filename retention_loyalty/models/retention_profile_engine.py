@@ -96,6 +96,10 @@ class RetentionProfile(models.Model):
             cron._notify_progress(done=done, remaining=len(ids) - done)
             self.env["retention.engine"]._commit()
         self._retrying(self._update_key_accounts)
+        # Members without a card code (theirs removed by hand, or members
+        # from before codes were given with the tier).
+        self._retrying(self._give_member_cards)
+        self.env["retention.engine"]._commit()
         # Each company's purchase rhythm, fitted on today's profiles, then
         # every customer's predictions from it.
         self._prediction_fit()
@@ -176,6 +180,11 @@ class RetentionProfile(models.Model):
             # A company never cut yet (new database, new company): cut it once.
             self._update_key_accounts(list(uncut))
         self._log_changes([row[:-1] for row in changes], params)
+        # A new tier's member gets their card code (tier moves only: a run
+        # that moves nothing reads nothing more).
+        self._give_member_cards(
+            [(row[0], row[1]) for row in changes if row[3] and row[3] != row[2]]
+        )
         self._health_update(ids, params)
         if predict:
             self._prediction_update(ids, params)

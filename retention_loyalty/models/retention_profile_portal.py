@@ -23,10 +23,21 @@ class RetentionProfile(models.Model):
     _inherit = "retention.profile"
 
     @api.model
-    def _portal_profile(self, partner, company):
+    def _portal_profile(self, partner, company, create=False):
         """The profile of `partner`'s commercial entity in `company`, as
-        superuser, created if missing (it holds the referral code)."""
-        return self.sudo()._profiles_of(partner.commercial_partner_id, company)
+        superuser. Read only, unless `create` (a POST): a customer without one
+        sees an unsaved empty profile, and My loyalty, a GET served by a read
+        replica, writes nothing."""
+        customer = partner.commercial_partner_id
+        if create:
+            return self.sudo()._profiles_of(customer, company)
+        profile = self.sudo().search(
+            [("partner_id", "=", customer.id), ("company_id", "=", company.id)], limit=1
+        )
+        # No referral code yet: it is made with the profile, when asked for.
+        return profile or self.sudo().new(
+            {"partner_id": customer.id, "company_id": company.id, "referral_code": False}
+        )
 
     def _portal_next_tier(self):
         """The next tier up the ladder of the profile's company, or None."""

@@ -18,6 +18,9 @@ class RetentionProfile(models.Model):
         """The customer's link and the words that go with it, in the reader's
         language: for the Copy button, the phone's share sheet and an e-mail."""
         self.ensure_one()
+        if not self.referral_code:
+            # An unsaved profile (My loyalty, first visit): a button asks for one.
+            return {"share_url": False}
         url = self._referral_url()
         company = self.company_id.name
         title = self.env._("A recommendation: %(company)s", company=company)

@@ -8,7 +8,7 @@ import secrets
 from urllib.parse import quote
 
 from odoo import api, fields, models
-from odoo.tools import format_date, is_html_empty
+from odoo.tools import SQL, format_date, is_html_empty
 
 # The default nomenclature's "Customer Barcodes" rule (point_of_sale): a
 # code starting with 042 selects the customer at the till.
@@ -65,20 +65,78 @@ class RetentionProfile(models.Model):
         return lines
 
     @api.model
+    def _new_card_codes(self, company, count):
+        """`count` card codes no customer has in `company` (where the till
+        searches). Random, not derived from anything: a code worked out from
+        an id would let anyone print a member's card and buy at their prices."""
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        Partner = Partner.with_context(active_test=False)
+        codes = set()
+        while len(codes) < count:
+            wanted = {
+                ean13(CARD_PREFIX + "".join(secrets.choice("0123456789") for _digit in range(9)))
+                for _code in range(count - len(codes))
+            }
+            taken = set(Partner.search([("barcode", "in", list(wanted))]).mapped("barcode"))
+            codes |= wanted - taken
+        return list(codes)
+
+    @api.model
+    def _give_member_cards(self, pairs=None):
+        """A card code for each member (a customer with a tier in a company)
+        who has no barcode there: those of `pairs` [(partner, company)] (the
+        tier moves of a recompute), or every member (the nightly run). The
+        engine gives it, in one statement per company, so that My loyalty
+        only reads (a read replica may serve it)."""
+        if pairs is not None and not pairs:
+            return
+        self.flush_model(["loyalty_tier_id"])
+        self.env["res.partner"].flush_model(["barcode"])
+        among = (
+            SQL("TRUE")
+            if pairs is None
+            else SQL(
+                "(pr.partner_id, pr.company_id) IN (SELECT * FROM unnest(%s::int[], %s::int[]))",
+                [pair[0] for pair in pairs],
+                [pair[1] for pair in pairs],
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT pr.company_id, array_agg(pr.partner_id)
+                     FROM retention_profile pr JOIN res_partner p ON p.id = pr.partner_id
+                    WHERE pr.loyalty_tier_id IS NOT NULL AND %s
+                      AND COALESCE(p.barcode ->> pr.company_id::text, '') = ''
+                 GROUP BY pr.company_id""",
+                among,
+            )
+        )
+        given = False
+        for company_id, partner_ids in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE res_partner p
+                          SET barcode = COALESCE(p.barcode, '{}'::jsonb)
+                                        || jsonb_build_object(%s::text, v.code)
+                         FROM unnest(%s::int[], %s::varchar[]) AS v(id, code)
+                        WHERE p.id = v.id""",
+                    company_id,
+                    partner_ids,
+                    self._new_card_codes(company, len(partner_ids)),
+                )
+            )
+            given = True
+        if given:
+            self.env["res.partner"].invalidate_model(["barcode"])
+
+    @api.model
     def _member_card_code(self, partner, company):
-        """The customer's card code in `company`: their barcode there, given
-        one in the customer pattern when they have none. Random, not derived
-        from anything: a code worked out from an id would let anyone print a
-        member's card and buy at their prices."""
+        """The customer's card code in `company`: their barcode there (given by
+        the engine with their first tier), else one given now."""
         partner = partner.commercial_partner_id.sudo().with_company(company)
         if not partner.barcode:
-            Partner = partner.browse().with_context(active_test=False)
-            for _attempt in range(5):
-                digits = "".join(secrets.choice("0123456789") for _digit in range(9))
-                code = ean13(CARD_PREFIX + digits)
-                if not Partner.search_count([("barcode", "=", code)], limit=1):
-                    partner.barcode = code
-                    break
+            partner.barcode = self._new_card_codes(company, 1)[0]
         return partner.barcode
 
     def _portal_tier_values(self):
@@ -107,9 +165,10 @@ class RetentionProfile(models.Model):
         """The membership card's code and how to draw it: EAN-13 for the codes
         made here, Code 128 for a barcode set by hand in another form."""
         self.ensure_one()
-        if not self.loyalty_tier_id:
+        code = self.partner_id.sudo().with_company(self.company_id).barcode
+        if not self.loyalty_tier_id or not code:
+            # No code yet: the engine gives one with the tier (next recompute).
             return {"card_code": False, "card_src": False}
-        code = self._member_card_code(self.partner_id, self.company_id)
         valid_ean = re.fullmatch(r"\d{13}", code or "") and ean13(code[:12]) == code
         kind = "EAN13" if valid_ean else "Code128"
         return {

@@ -39,3 +39,4 @@ from . import test_profile_inputs
 from . import test_rights_rpc
 from . import test_walkthrough
 from . import test_test_registry
+from . import test_read_only_pages

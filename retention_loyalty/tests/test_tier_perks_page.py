@@ -87,3 +87,14 @@ class TestMyLoyaltyTier(RetentionCase, HttpCase):
     def test_tour_my_loyalty_tier(self):
         leave_window(self.orders[:1])
         self.start_tour("/my/loyalty", "retention_loyalty_my_tier_tour", login="kept_portal")
+
+    def test_the_nightly_run_gives_a_card_to_members_without_one(self):
+        # A member whose code was removed by hand (or from before codes came
+        # with the tier): the page shows no card, and writes nothing.
+        self.customer.with_company(self.env.company).barcode = False
+        self.authenticate("kept_portal", "kept_portal")
+        self.assertNotIn("o_retention_card_code", self.url_open("/my/loyalty").text)
+        self.assertFalse(self.customer.with_company(self.env.company).barcode)
+        self.env["retention.profile"]._cron_recompute()
+        self.assertRegex(self.customer.with_company(self.env.company).barcode, r"^042\d{10}$")
+        self.assertIn("o_retention_card_code", self.url_open("/my/loyalty").text)
