@@ -37,7 +37,8 @@ def installed(database):  # noqa: F811
     return database
 
 
-def serve(name, workers):
+def serve(name, workers, *extra):
+    """Serve database `name` over HTTP (odoo-bin, no cron); its stderr is piped."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -52,6 +53,7 @@ def serve(name, workers):
             f"--workers={workers}",
             "--max-cron-threads=0",
             "--log-level=warn",
+            *extra,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

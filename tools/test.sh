@@ -6,8 +6,11 @@
 # sale_loyalty in the same throwaway database, and its tests; then the point of
 # sale bridge (retention_loyalty_pos) with point_of_sale, and its tests; then
 # the offers-at-the-till bridge (retention_loyalty_pos_loyalty) and its tests;
-# then the dashboard (retention_loyalty_dashboard) with spreadsheet_dashboard.
+# then the dashboard (retention_loyalty_dashboard) with spreadsheet_dashboard;
+# the whole-system checks last, with a hot standby of the cluster serving
+# read-only requests (tools/replica.sh).
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/replica.sh"
 ensure_all
 "$REPO_DIR/tools/lint.sh" || die "lint failed (see above)."
 
@@ -15,6 +18,7 @@ DB=retention_test_$$
 LOG_DIR=$STATE_DIR/logs
 mkdir -p "$LOG_DIR"
 cleanup() {
+    stop_replica
     dropdb --if-exists "$DB" >/dev/null 2>&1 || true
     rm -rf "$STATE_DIR/data/filestore/$DB"
 }
@@ -65,8 +69,11 @@ bridge retention_loyalty_pos point_of_sale "point of sale"
 bridge retention_loyalty_pos_loyalty pos_loyalty "offers at the till"
 bridge retention_loyalty_dashboard spreadsheet_dashboard "dashboard"
 
-say "whole-system checks (tests/: install, upgrade with odoo-bin --test-enable, uninstall)"
+# A hot standby of the cluster, for the read-replica check.
+start_replica
+say "whole-system checks (tests/: install, upgrade with odoo-bin --test-enable, uninstall, read replica)"
 RETENTION_ODOO_CONF=$ODOO_CONF RETENTION_PYTHON=$VENV/bin/python \
+    RETENTION_REPLICA_HOST=$REPLICA_HOST RETENTION_REPLICA_PORT=$REPLICA_PORT \
     "$VENV/bin/python" -m pytest tests -p no:odoo -ra || status=1
 
 [ "$status" = 0 ] || die "tests failed (see the pytest summaries above)."
