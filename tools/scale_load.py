@@ -17,9 +17,10 @@ import os
 import resource
 import time
 
+import cron_workers  # tools/ is the script's folder
 from dateutil.relativedelta import relativedelta
 from lxml import etree
-from scale_channels import floor_purchases, insert_channels  # tools/ is the script's folder
+from scale_channels import floor_purchases, insert_channels
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
@@ -197,10 +198,11 @@ def generate(env, customers, orders, feedback, referrals, *, mix=False):
     }
 
 
-def recompute(env, batch=None, crash_after=None):
+def recompute(env, batch=None, crash_after=None, workers=1):
     """The nightly cron over every customer (tiers, key accounts, stages): a
     first run that changes every profile and logs every change, then a rerun.
-    With crash_after, the worker dies inside batch crash_after + 1."""
+    With crash_after, the worker dies inside batch crash_after + 1. With
+    `workers`, that many cron workers share the chunks (cron_workers.py)."""
     # Addons import once the config has set the addons path.
     from odoo.addons.retention_loyalty.models import retention_profile_engine as engine  # noqa: PLC0415
 
@@ -219,7 +221,9 @@ def recompute(env, batch=None, crash_after=None):
 
         engine.RetentionProfile._update_profiles = update_then_die
     cron = env["retention.profile"]._cron_recompute
-    figures = {}
+    figures = {"workers": workers}
+    # They stop when this process ends.
+    cron_workers.spawn(odoo.tools.config.rcfile, env.cr.dbname, workers - 1)
     for run in ("first", "rerun"):
         queries = env.cr.sql_log_count
         start = time.perf_counter()
@@ -228,6 +232,8 @@ def recompute(env, batch=None, crash_after=None):
         figures[f"{run}_queries"] = env.cr.sql_log_count - queries
         if run == "first":
             figures["peak_rss_mb"] = peak_rss_mb()
+    env.cr.execute("SELECT count(DISTINCT done_by) FROM retention_chunk")
+    figures["workers_seen"] = env.cr.fetchone()[0]
     # One profile per customer and company: the figures of every company.
     env.cr.execute(
         "SELECT count(*), count(*) FILTER (WHERE loyalty_tier_id IS NOT NULL),"
@@ -436,6 +442,7 @@ def main():
     parser.add_argument("--referrals", type=int, default=20000)
     parser.add_argument("--batch", type=int, help="recompute: customers per committed batch")
     parser.add_argument("--crash-after", type=int, help="recompute: die inside batch N+1")
+    parser.add_argument("--workers", type=int, default=1, help="recompute: cron workers")
     parser.add_argument(
         "--mix",
         action="store_true",
@@ -451,7 +458,7 @@ def main():
                 env, args.customers, args.orders, args.feedback, args.referrals, mix=args.mix
             )
         elif args.step == "recompute":
-            result = recompute(env, args.batch, args.crash_after)
+            result = recompute(env, args.batch, args.crash_after, args.workers)
         else:
             result = globals()[args.step](env)
         cr.commit()

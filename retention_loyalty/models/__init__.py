@@ -15,6 +15,7 @@ from . import res_partner_profile
 from . import res_partner_profile_search
 from . import res_partner_prediction
 from . import retention_profile_engine
+from . import retention_chunk
 from . import retention_profile_log
 from . import retention_profile_health
 from . import retention_profile_prediction

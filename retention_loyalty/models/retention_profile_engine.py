@@ -7,7 +7,6 @@ retention_profile_health_sql.py, the chatter notes retention_profile_log.py."""
 
 import random
 import time
-from functools import partial
 
 from dateutil.relativedelta import relativedelta
 
@@ -77,24 +76,21 @@ class RetentionProfile(models.Model):
     @api.model
     def _cron_recompute(self):
         """Scheduled action: every customer in every company, in committed
-        batches, then each company's key-account cut."""
+        chunks that several cron workers may share (retention_chunk.py), then
+        each company's key-account cut and fit, then the predictions."""
         self.env.cr.execute(
             "SELECT id FROM res_partner WHERE id = commercial_partner_id ORDER BY id"
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         cron = self.env["ir.cron"]
-        changed = 0
+        Chunk = self.env["retention.chunk"]
         self._flush_inputs()
         self.env["retention.engine"]._commit()
-        batches = []
-        for start in range(0, len(ids), CRON_BATCH_SIZE):
-            batches.append(ids[start : start + CRON_BATCH_SIZE])
-            changed += self._retrying(
-                partial(self._update_profiles, batches[-1], key_cut=False, predict=False)
-            )
-            done = min(start + CRON_BATCH_SIZE, len(ids))
-            cron._notify_progress(done=done, remaining=len(ids) - done)
-            self.env["retention.engine"]._commit()
+
+        def progress(done, total):
+            cron._notify_progress(done=done, remaining=total - done)
+
+        changed = Chunk._work(Chunk._plan("profiles", ids, CRON_BATCH_SIZE), progress)
         self._retrying(self._update_key_accounts)
         # Members without a card code (theirs removed by hand, or members
         # from before codes were given with the tier).
@@ -103,10 +99,8 @@ class RetentionProfile(models.Model):
         # Each company's purchase rhythm, fitted on today's profiles, then
         # every customer's predictions from it.
         self._prediction_fit()
-        params = self.env["retention.engine"]._settings()
-        for batch in batches:
-            self._retrying(partial(self._prediction_update, batch, params))
-            self.env["retention.engine"]._commit()
+        self.env["retention.engine"]._commit()
+        Chunk._work(Chunk._plan("predictions", ids, CRON_BATCH_SIZE))
         if changed >= ANALYZE_AFTER:
             # Many stages and tiers moved (and new customers got their customer
             # rank): refresh the planner's statistics now,
@@ -114,6 +108,17 @@ class RetentionProfile(models.Model):
             # autovacuum passes (a 150 ms column read instead of 30 ms).
             self.env.cr.execute("ANALYZE retention_profile, res_partner")
         self.env["retention.engine"]._commit()
+
+    # The jobs of the chunks (retention_chunk.py): how many profiles changed.
+
+    @api.model
+    def _chunk_profiles(self, ids):
+        return self._update_profiles(ids, key_cut=False, predict=False)
+
+    @api.model
+    def _chunk_predictions(self, ids):
+        self._prediction_update(ids, self.env["retention.engine"]._settings())
+        return 0
 
     @api.model
     def _retrying(self, function):
