@@ -58,3 +58,4 @@ from . import retention_referral_limits
 from . import retention_profile_portal
 from . import retention_profile_share
 from . import retention_profile_tier
+from . import ir_qweb

@@ -176,9 +176,14 @@ class RetentionCadence(models.Model):
             # Rendered in each follow-up's company: the customer's tier, figures
             # and perks there (a customer shared by two companies has two).
             rendered = {}
+            memo = {}  # the body compiled once for the batch (ir_qweb.py)
             for company, there in group.grouped("company_id").items():
                 ids = list({targets[f.id] for f in there})
-                engine = template.sudo().with_company(company or self.env.company)
+                engine = (
+                    template.sudo()
+                    .with_company(company or self.env.company)
+                    .with_context(retention_qweb_memo=memo)
+                )
                 rendered[company] = engine._generate_template(
                     ids, ("subject", "body_html", "email_from", "lang")
                 )

@@ -381,3 +381,27 @@ class TestCustomerTouchesHold(CadenceCase):
         rule = self.env.ref("retention_loyalty.cadence_after_sale_248")
         with self.assertRaises(ValidationError):
             rule.template_ids[:1].delay_count = 2000000000
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerEmailBatch(CadenceCase):
+    def test_a_batch_of_e_mails_compiles_its_template_once(self):
+        # Odoo compiles a template's QWeb body again for each record; a batch
+        # of cadence e-mails keeps the compiled body, one per language
+        # (models/ir_qweb.py).
+        self.env["res.lang"]._activate_lang("fi_FI")
+        orders = []
+        for name, lang in (("Alpha Ltd", "en_US"), ("Beta Oy", "fi_FI"), ("Gamma Ltd", "en_US")):
+            customer = self._customer(name, email=f"{name[:4]}@example.com", lang=lang)
+            order = self._sell(customer, 100)
+            order.departure_date = date(2030, 3, 25)
+            orders.append(order)
+        template = self.env.ref("retention_loyalty.mail_template_countdown").sudo()
+        ids = [order.id for order in orders]
+        fields_ = ("subject", "body_html", "lang")
+        memo = {}
+        batched = template.with_context(retention_qweb_memo=memo)._generate_template(ids, fields_)
+        self.assertEqual(len(memo), 2, "one compilation per language, not per e-mail")
+        self.assertEqual(batched, template._generate_template(ids, fields_))
+        self.assertIn("Alpha Ltd", str(batched[ids[0]]["body_html"]))
+        self.assertIn("Beta Oy", str(batched[ids[1]]["body_html"]))
