@@ -56,21 +56,12 @@ class RetentionCadence(models.Model):
                 )
 
     def _health_sources(self, window, condition):
-        return SQL(
-            """SELECT %(row)s
-                 FROM retention_health_history h JOIN res_partner p ON p.id = h.partner_id
-                WHERE p.active AND %(condition)s AND %(company)s AND %(scope)s""",
-            row=window.row(
-                SQL("h.partner_id"),
-                "retention.health.history",
-                SQL("h.id"),
-                start_date=SQL("h.date"),
-                anchor_date=SQL("h.date"),
-                company_id=SQL("h.company_id"),
-            ),
-            condition=condition,
-            company=window.company(SQL("h.company_id")),
-            scope=window.scope(SQL("h.id"), SQL("h.date BETWEEN %s AND %s", window.lo, window.hi)),
+        return window.select(
+            "retention.health.history",
+            SQL("retention_health_history h JOIN res_partner p ON p.id = h.partner_id"),
+            SQL("p.active AND %s", condition),
+            (SQL("h.partner_id"), SQL("h.id"), SQL("h.company_id"), SQL("h.date"), None),
+            SQL("h.date BETWEEN %s AND %s", window.lo, window.hi),
         )
 
     def _trigger_health_band_traits(self):

@@ -107,6 +107,24 @@ class SourceWindow:
             company_id,
         )
 
+    def select(self, model, tables, where, columns, recent):
+        """The sources of documents of `model`: `tables` (FROM, joins
+        included) meeting `where`, in the rule's company, recent by `recent`
+        (or pending). `columns`: (partner, document id, company, day, user)
+        as SQL, user None when none; the day is the anchor and the start."""
+        partner, doc_id, company, day, user = columns
+        return SQL(
+            "SELECT %s FROM %s WHERE %s AND %s AND %s",
+            self.row(
+                partner, model, doc_id,
+                start_date=day, anchor_date=day, company_id=company, doc_user_id=user,
+            ),
+            tables,
+            where,
+            self.company(company),
+            self.scope(doc_id, recent),
+        )  # fmt: skip
+
 
 class RetentionCadence(models.Model):
     _inherit = "retention.cadence"
@@ -169,30 +187,21 @@ class RetentionCadence(models.Model):
     def _trigger_invoice_posted_sources(self, window):
         """Posted customer invoices that are purchases of their own (made from
         no order: an order's invoice follows the order's rule)."""
-        return SQL(
-            """SELECT %(row)s
-                 FROM account_move m
-                WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
-                  AND m.invoice_date IS NOT NULL AND m.commercial_partner_id IS NOT NULL
-                  AND NOT (%(elsewhere)s) AND %(company)s AND %(scope)s""",
-            row=window.row(
-                SQL("m.commercial_partner_id"),
-                "account.move",
-                SQL("m.id"),
-                start_date=SQL("m.invoice_date"),
-                anchor_date=SQL("m.invoice_date"),
-                company_id=SQL("m.company_id"),
-                doc_user_id=SQL("m.invoice_user_id"),
-            ),
-            elsewhere=self.env["retention.purchase"]._purchase_counted_elsewhere(
-                SQL("m"), "out_invoice"
-            ),
-            company=window.company(SQL("m.company_id")),
-            scope=window.scope(
-                SQL("m.id"),
-                SQL("m.invoice_date BETWEEN %s AND %s", window.lo, window.hi),
-            ),
+        elsewhere = self.env["retention.purchase"]._purchase_counted_elsewhere(
+            SQL("m"), "out_invoice"
         )
+        return window.select(
+            "account.move",
+            SQL("account_move m"),
+            SQL(
+                """m.move_type = 'out_invoice' AND m.state = 'posted' AND NOT (%s)
+                   AND m.invoice_date IS NOT NULL AND m.commercial_partner_id IS NOT NULL""",
+                elsewhere,
+            ),
+            (SQL("m.commercial_partner_id"), SQL("m.id"), SQL("m.company_id"),
+             SQL("m.invoice_date"), SQL("m.invoice_user_id")),
+            SQL("m.invoice_date BETWEEN %s AND %s", window.lo, window.hi),
+        )  # fmt: skip
 
     def _trigger_order_date_traits(self):
         return {"source": "sale.order", "on_document": True, "event": False}
@@ -211,87 +220,51 @@ class RetentionCadence(models.Model):
         return {"source": "crm.lead", "on_document": True}
 
     def _trigger_lead_won_sources(self, window):
-        closed = window.day(SQL("l.date_closed"))
-        return SQL(
-            """SELECT %(row)s
-                 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
-                 JOIN res_partner p ON p.id = l.partner_id
-                WHERE l.active AND s.is_won AND l.date_closed IS NOT NULL
-                  AND %(company)s AND %(scope)s""",
-            row=window.row(
-                SQL("p.commercial_partner_id"),
-                "crm.lead",
-                SQL("l.id"),
-                start_date=closed,
-                anchor_date=closed,
-                company_id=SQL("l.company_id"),
-                doc_user_id=SQL("l.user_id"),
-            ),
-            company=window.company(SQL("l.company_id")),
-            scope=window.scope(SQL("l.id"), window.between(SQL("l.date_closed"))),
-        )
+        return window.select(
+            "crm.lead",
+            SQL("""crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                   JOIN res_partner p ON p.id = l.partner_id"""),
+            SQL("l.active AND s.is_won AND l.date_closed IS NOT NULL"),
+            (SQL("p.commercial_partner_id"), SQL("l.id"), SQL("l.company_id"),
+             window.day(SQL("l.date_closed")), SQL("l.user_id")),
+            window.between(SQL("l.date_closed")),
+        )  # fmt: skip
 
     def _trigger_detractor_traits(self):
         return {"source": "retention.feedback", "one_open_per_customer": True}
 
     def _trigger_detractor_sources(self, window):
         # A low score, or a complaint: both call for a recovery.
-        reported = window.day(SQL("c.date_reported"))
-        return SQL(
-            """SELECT %(feedback)s
-                 FROM retention_feedback f
-                WHERE f.nps_category = 'detractor' AND %(feedback_company)s AND %(scope)s
-                UNION ALL
-               SELECT %(complaint)s
-                 FROM retention_complaint c
-                WHERE c.state IN ('new', 'in_progress') AND c.commercial_partner_id IS NOT NULL
-                  AND %(complaint_company)s AND %(complaint_scope)s""",
-            feedback=window.row(
-                SQL("f.commercial_partner_id"),
-                "retention.feedback",
-                SQL("f.id"),
-                start_date=SQL("f.date"),
-                anchor_date=SQL("f.date"),
-                company_id=SQL("f.company_id"),
-                doc_user_id=SQL("f.user_id"),
-            ),
-            complaint=window.row(
-                SQL("c.commercial_partner_id"),
-                "retention.complaint",
-                SQL("c.id"),
-                start_date=reported,
-                anchor_date=reported,
-                company_id=SQL("c.company_id"),
-                doc_user_id=SQL("c.user_id"),
-            ),
-            feedback_company=window.company(SQL("f.company_id")),
-            complaint_company=window.company(SQL("c.company_id")),
-            scope=window.scope(SQL("f.id"), SQL("f.date BETWEEN %s AND %s", window.lo, window.hi)),
-            complaint_scope=window.scope(SQL("c.id"), window.between(SQL("c.date_reported"))),
+        scores = window.select(
+            "retention.feedback",
+            SQL("retention_feedback f"),
+            SQL("f.nps_category = 'detractor'"),
+            (SQL("f.commercial_partner_id"), SQL("f.id"), SQL("f.company_id"), SQL("f.date"),
+             SQL("f.user_id")),
+            SQL("f.date BETWEEN %s AND %s", window.lo, window.hi),
+        )  # fmt: skip
+        complaints = self._complaint_sources(
+            window, "c.state IN ('new', 'in_progress')", "reported"
         )
+        return SQL("%s UNION ALL %s", scores, complaints)
+
+    def _complaint_sources(self, window, condition, date):
+        """Complaints meeting `condition`, recent by their date_<date>."""
+        column = SQL.identifier("c", f"date_{date}")
+        return window.select(
+            "retention.complaint",
+            SQL("retention_complaint c"),
+            SQL("c.commercial_partner_id IS NOT NULL AND %s", SQL(condition)),
+            (SQL("c.commercial_partner_id"), SQL("c.id"), SQL("c.company_id"),
+             window.day(column), SQL("c.user_id")),
+            window.between(column),
+        )  # fmt: skip
 
     def _trigger_complaint_resolved_traits(self):
         return {"source": "retention.complaint", "on_document": True}
 
     def _trigger_complaint_resolved_sources(self, window):
-        resolved = window.day(SQL("c.date_resolved"))
-        return SQL(
-            """SELECT %(row)s
-                 FROM retention_complaint c
-                WHERE c.state = 'resolved' AND c.commercial_partner_id IS NOT NULL
-                  AND %(company)s AND %(scope)s""",
-            row=window.row(
-                SQL("c.commercial_partner_id"),
-                "retention.complaint",
-                SQL("c.id"),
-                start_date=resolved,
-                anchor_date=resolved,
-                company_id=SQL("c.company_id"),
-                doc_user_id=SQL("c.user_id"),
-            ),
-            company=window.company(SQL("c.company_id")),
-            scope=window.scope(SQL("c.id"), window.between(SQL("c.date_resolved"))),
-        )
+        return self._complaint_sources(window, "c.state = 'resolved'", "resolved")
 
     def _trigger_tier_changed_traits(self):
         return {"source": "retention.tier.history"}
@@ -302,21 +275,12 @@ class RetentionCadence(models.Model):
             "down": SQL("NOT h.is_upgrade"),
             "any": SQL("true"),
         }[self.tier_change or "any"]
-        return SQL(
-            """SELECT %(row)s
-                 FROM retention_tier_history h
-                WHERE h.reason != 'kept' AND %(direction)s AND %(company)s AND %(scope)s""",
-            row=window.row(
-                SQL("h.partner_id"),
-                "retention.tier.history",
-                SQL("h.id"),
-                start_date=SQL("h.date"),
-                anchor_date=SQL("h.date"),
-                company_id=SQL("h.company_id"),
-            ),
-            direction=direction,
-            company=window.company(SQL("h.company_id")),
-            scope=window.scope(SQL("h.id"), SQL("h.date BETWEEN %s AND %s", window.lo, window.hi)),
+        return window.select(
+            "retention.tier.history",
+            SQL("retention_tier_history h"),
+            SQL("h.reason != 'kept' AND %s", direction),
+            (SQL("h.partner_id"), SQL("h.id"), SQL("h.company_id"), SQL("h.date"), None),
+            SQL("h.date BETWEEN %s AND %s", window.lo, window.hi),
         )
 
     # -- lasting triggers, on each company's profile of the customer ----------

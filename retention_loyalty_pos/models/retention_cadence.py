@@ -18,22 +18,11 @@ class RetentionCadence(models.Model):
 
     def _trigger_pos_order_paid_sources(self, window):
         """Paid till sales of an identified customer (not refunds)."""
-        order_day = window.day(SQL("o.date_order"))
-        return SQL(
-            """SELECT %(row)s
-                 FROM pos_order o JOIN res_partner p ON p.id = o.partner_id
-                WHERE o.state IN %(states)s AND o.amount_total > 0
-                  AND %(company)s AND %(scope)s""",
-            row=window.row(
-                SQL("p.commercial_partner_id"),
-                "pos.order",
-                SQL("o.id"),
-                start_date=order_day,
-                anchor_date=order_day,
-                company_id=SQL("o.company_id"),
-                doc_user_id=SQL("o.user_id"),
-            ),
-            states=COUNTED_STATES,
-            company=window.company(SQL("o.company_id")),
-            scope=window.scope(SQL("o.id"), window.between(SQL("o.date_order"))),
-        )
+        return window.select(
+            "pos.order",
+            SQL("pos_order o JOIN res_partner p ON p.id = o.partner_id"),
+            SQL("o.state IN %s AND o.amount_total > 0", COUNTED_STATES),
+            (SQL("p.commercial_partner_id"), SQL("o.id"), SQL("o.company_id"),
+             window.day(SQL("o.date_order")), SQL("o.user_id")),
+            window.between(SQL("o.date_order")),
+        )  # fmt: skip
