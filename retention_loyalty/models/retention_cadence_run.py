@@ -31,9 +31,14 @@ class RetentionCadence(models.Model):
         follow-ups whose trigger changed, then create the new ones in batches
         (each committed, unless `commit` is false: a button in a user's
         transaction)."""
-        cadences = (cadences or self.search([("active", "=", True)])).sudo().with_context(**QUIET)
         engine = self.env["retention.engine"]
         testing = engine._in_test_mode()
+        if cadences is None and commit and not testing:
+            # The scheduled action: one chunk per rule, which the helper cron
+            # workers share (retention_chunk.py); each comes back here.
+            Chunk = self.env["retention.chunk"]
+            return Chunk._work(Chunk._plan("cadence", self.search([("active", "=", True)]).ids, 1))
+        cadences = (cadences or self.search([("active", "=", True)])).sudo().with_context(**QUIET)
 
         def end_batch():
             if commit:

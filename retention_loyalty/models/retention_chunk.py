@@ -6,16 +6,22 @@ chunks too. A chunk is taken with FOR UPDATE SKIP LOCKED and marked done in
 the transaction that does its work: each chunk is done exactly once, and a
 worker that dies gives its chunk back (its transaction is rolled back).
 
-A job `x` is a method `_chunk_x(ids)` of retention.profile that returns how
-many profiles changed."""
+A job `x` is a method `_job_x(first, last)` of this model (another addon
+adds one with its own): it does the chunk's ids and returns a count (the
+profiles changed, the follow-ups created). Jobs: the profiles, then the
+predictions, of the commercial partners between the bounds; the cadence
+rules between them (one rule per chunk)."""
 
+import logging
 import os
 import socket
 import time
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
+_logger = logging.getLogger(__name__)
 HELPER_CRONS = (
     "retention_loyalty.ir_cron_engine_helper_1",
     "retention_loyalty.ir_cron_engine_helper_2",
@@ -39,14 +45,23 @@ class RetentionChunk(models.Model):
     done_by = fields.Char(readonly=True, help="The server and process that did it.")
     changed = fields.Integer(readonly=True)
 
+    def init(self):
+        # Two runs planned at once (two cadence runs) get two numbers.
+        self.env.cr.execute("CREATE SEQUENCE IF NOT EXISTS retention_chunk_run_seq")
+
     @api.model
     def _plan(self, job, ids, size):
         """Cut the sorted `ids` in chunks of `size` for `job`; committed, so
         that the other workers see them. Returns the run's number."""
-        self.env.cr.execute("SELECT COALESCE(MAX(run), 0) + 1 FROM retention_chunk")
+        self.env.cr.execute("SELECT nextval('retention_chunk_run_seq')")
         run = self.env.cr.fetchone()[0]
-        # Only the last run stays, to look at.
-        self.env.cr.execute(SQL("DELETE FROM retention_chunk WHERE run < %s", run - 1))
+        # Only the last runs stay, to look at; a run planned at the same time
+        # may be deleting them too: then it does.
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(SQL("DELETE FROM retention_chunk WHERE run < %s", run - 1))
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            _logger.debug("Old chunks: another run is deleting them.")
         bounds = [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
         self.env.cr.execute(
             SQL(
@@ -94,35 +109,26 @@ class RetentionChunk(models.Model):
 
     @api.model
     def _take_one(self, run=None):
-        """Take a chunk nobody holds (of `run`, else of the last run), do it
-        and commit: True, or False when there was none."""
-        profiles = self.env["retention.profile"]
+        """Take a chunk nobody holds (of `run`, else of each job's last run),
+        do it and commit: True, or False when there was none."""
 
         def take():
             self.env.cr.execute(
                 SQL(
                     """SELECT id, job, first_id, last_id FROM retention_chunk
                         WHERE NOT done AND %s ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED""",
-                    # A helper: the last run's (a crashed run's leftovers are redone by the next).
+                    # A helper: the last run of each job (a crashed run's
+                    # leftovers are redone by the job's next run).
                     SQL("run = %s", run)
                     if run
-                    else SQL("run = (SELECT MAX(run) FROM retention_chunk)"),
+                    else SQL("run IN (SELECT MAX(run) FROM retention_chunk GROUP BY job)"),
                 )
             )
             row = self.env.cr.fetchone()
             if not row:
                 return False
             chunk_id, job, first, last = row
-            self.env.cr.execute(
-                SQL(
-                    """SELECT id FROM res_partner WHERE id = commercial_partner_id
-                          AND id BETWEEN %s AND %s ORDER BY id""",
-                    first,
-                    last,
-                )
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
-            changed = getattr(profiles, f"_chunk_{job}")(ids) if ids else 0
+            changed = getattr(self, f"_job_{job}")(first, last)
             self.env.cr.execute(
                 SQL(
                     "UPDATE retention_chunk SET done = true, done_by = %s, changed = %s "
@@ -134,9 +140,43 @@ class RetentionChunk(models.Model):
             )
             return True
 
-        taken = profiles._retrying(take)
+        taken = self.env["retention.profile"]._retrying(take)
         self.env["retention.engine"]._commit()
         return taken
+
+    # -- the jobs ------------------------------------------------------------------
+
+    def _customers(self, first, last):
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM res_partner WHERE id = commercial_partner_id
+                      AND id BETWEEN %s AND %s ORDER BY id""",
+                first,
+                last,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _job_profiles(self, first, last):
+        ids = self._customers(first, last)
+        return self.env["retention.profile"]._chunk_profiles(ids) if ids else 0
+
+    @api.model
+    def _job_predictions(self, first, last):
+        ids = self._customers(first, last)
+        return self.env["retention.profile"]._chunk_predictions(ids) if ids else 0
+
+    @api.model
+    def _job_cadence(self, first, last):
+        """The rules between the bounds, in a transaction of their own: a rule
+        commits each batch, while this one holds the chunk until it is done."""
+        ids = self.env["retention.cadence"].search([("id", ">=", first), ("id", "<=", last)]).ids
+        if not ids:
+            return 0
+        with self.env.registry.cursor() as cr:
+            rules = self.env(cr=cr)["retention.cadence"].browse(ids)
+            return rules._cron_schedule_followups(cadences=rules)
 
     @api.model
     def _cron_help(self):
