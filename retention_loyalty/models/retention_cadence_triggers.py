@@ -107,17 +107,19 @@ class SourceWindow:
             company_id,
         )
 
-    def select(self, model, tables, where, columns, recent):
+    def select(self, model, tables, where, columns, recent, *, anchor=None, cycle=None):
         """The sources of documents of `model`: `tables` (FROM, joins
         included) meeting `where`, in the rule's company, recent by `recent`
         (or pending). `columns`: (partner, document id, company, day, user)
-        as SQL, user None when none; the day is the anchor and the start."""
+        as SQL, user None when none; the day is the start, and the anchor
+        unless `anchor` is given; `cycle` for a lasting trigger."""
         partner, doc_id, company, day, user = columns
         return SQL(
             "SELECT %s FROM %s WHERE %s AND %s AND %s",
             self.row(
-                partner, model, doc_id,
-                start_date=day, anchor_date=day, company_id=company, doc_user_id=user,
+                partner, model, doc_id, start_date=day,
+                anchor_date=day if anchor is None else anchor,
+                company_id=company, doc_user_id=user, cycle=cycle,
             ),
             tables,
             where,
@@ -152,28 +154,15 @@ class RetentionCadence(models.Model):
     # -- orders ---------------------------------------------------------------
 
     def _order_sources(self, window, anchor):
-        order_day = window.day(SQL("so.date_order"))
-        return SQL(
-            """SELECT %(row)s
-                 FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                WHERE so.state = 'sale' AND %(anchor)s IS NOT NULL
-                  AND %(company)s AND %(scope)s""",
-            row=window.row(
-                SQL("p.commercial_partner_id"),
-                "sale.order",
-                SQL("so.id"),
-                start_date=order_day,
-                anchor_date=anchor,
-                company_id=SQL("so.company_id"),
-                doc_user_id=SQL("so.user_id"),
-            ),
+        return window.select(
+            "sale.order",
+            SQL("sale_order so JOIN res_partner p ON p.id = so.partner_id"),
+            SQL("so.state = 'sale' AND %s IS NOT NULL", anchor),
+            (SQL("p.commercial_partner_id"), SQL("so.id"), SQL("so.company_id"),
+             window.day(SQL("so.date_order")), SQL("so.user_id")),
+            SQL("so.date_order < %s AND %s >= %s", window.hi_ts, anchor, window.lo),
             anchor=anchor,
-            company=window.company(SQL("so.company_id")),
-            scope=window.scope(
-                SQL("so.id"),
-                SQL("so.date_order < %s AND %s >= %s", window.hi_ts, anchor, window.lo),
-            ),
-        )
+        )  # fmt: skip
 
     def _trigger_sale_confirmed_traits(self):
         return {"source": "sale.order", "on_document": True}
@@ -286,22 +275,14 @@ class RetentionCadence(models.Model):
     # -- lasting triggers, on each company's profile of the customer ----------
 
     def _profile_sources(self, window, cycle, anchor, condition):
-        return SQL(
-            """SELECT %(row)s
-                 FROM retention_profile p JOIN res_partner rp ON rp.id = p.partner_id
-                WHERE rp.active AND %(condition)s AND %(company)s AND %(scope)s""",
-            row=window.row(
-                SQL("p.partner_id"),
-                "res.partner",
-                SQL("p.partner_id"),
-                start_date=cycle,
-                anchor_date=anchor,
-                company_id=SQL("p.company_id"),
-                cycle=cycle,
-            ),
-            condition=condition,
-            company=window.company(SQL("p.company_id")),
-            scope=window.scope(SQL("p.partner_id"), window.until(anchor)),
+        return window.select(
+            "res.partner",
+            SQL("retention_profile p JOIN res_partner rp ON rp.id = p.partner_id"),
+            SQL("rp.active AND %s", condition),
+            (SQL("p.partner_id"), SQL("p.partner_id"), SQL("p.company_id"), cycle, None),
+            window.until(anchor),
+            anchor=anchor,
+            cycle=cycle,
         )
 
     def _trigger_review_traits(self):
