@@ -126,7 +126,7 @@ def generate(env, customers, orders, feedback, referrals, *, mix=False):
     )
     # Every (customers // referrals)-th customer was referred by another one.
     cr.execute(
-        """UPDATE res_partner c SET referred_by_id = (%s::int[])[1 + (c.id * 7919) %% %s]
+        """UPDATE res_partner c SET referred_by_id = (%s::int[])[1 + (c.id::bigint * 7919) %% %s]
             WHERE c.id BETWEEN %s AND %s AND c.id %% %s = 0""",
         [ids, len(ids), first, last, customers // referrals],
     )
