@@ -15,7 +15,7 @@ test:  ## lint, install in a throwaway database, addon tests, whole-system tests
 lint:  ## ruff and pylint-odoo
 	@bash tools/lint.sh
 
-bench:  ## cadence cron on 10,000 new orders; recompute, views and reports on 100,000 customers / 1,000,000 orders (.state/bench/)
+bench:  ## cadence cron on 10,000 new orders; recompute, views and reports on 100,000 customers / 1,000,000 orders (BENCH_CUSTOMERS=1000000: ten times more; .state/bench/)
 	@bash tools/bench.sh
 
 evaluate-health:  ## health score vs BG/NBD, Pareto/NBD, recency and the churn rule on CDNOW (.state/evaluate_health.md)

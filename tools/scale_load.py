@@ -373,10 +373,10 @@ def measure_views(env):
     action = env.ref("retention_loyalty.action_retention_advocates")
     domain = odoo.tools.safe_eval.safe_eval(action.domain)
     kanban = view_spec(
-        env, "res.partner", "kanban", "retention_loyalty.view_res_partner_advocacy_kanban"
+        partners.env, "res.partner", "kanban", "retention_loyalty.view_res_partner_advocacy_kanban"
     )
     listing = view_spec(
-        env, "res.partner", "list", "retention_loyalty.view_res_partner_retention_list"
+        partners.env, "res.partner", "list", "retention_loyalty.view_res_partner_retention_list"
     )
     order = "complete_name ASC, id DESC"
     # The web client opens the kanban with one request for the columns, one for
@@ -400,8 +400,12 @@ def measure_views(env):
             "max_request_seconds": round(max(seconds for seconds, _ in measures), 3),
             "queries": sum(queries for _, queries in measures),
             "max_request_queries": max(queries for _, queries in measures),
+            # The columns and progress bars are grouped reads, the rest cards.
+            "max_grouped_seconds": round(max(seconds for seconds, _ in measures[:2]), 3),
+            "max_cards_seconds": round(max(seconds for seconds, _ in measures[2:]), 3),
         }
     }
+    figures["contacts"] = measure_contacts(env, partners)
     tiers = {
         f"{tier}_tier": [("loyalty_tier_id", "=", env.ref(f"retention_loyalty.tier_{tier}").id)]
         for tier in ("bronze", "platinum")
@@ -418,6 +422,35 @@ def measure_views(env):
             "seconds": round(seconds, 3),
             "queries": queries,
         }
+    return figures
+
+
+def measure_contacts(env, partners):
+    """The floor a rep already lives with: the same requests on Odoo's own
+    Contacts kanban and list (its action's domain, its views), on the same
+    database and as the same user. The Advocates kanban's grouped requests
+    compare with Contacts grouped by salesperson (a group-by of its search
+    view), its cards and the customer list with Contacts' 80 first cards and
+    rows."""
+    action = env.ref("contacts.action_contacts")
+    domain = odoo.tools.safe_eval.safe_eval(action.domain or "[]")
+    # As the rep gets them: without the fields of groups they are not in.
+    kanban = view_spec(partners.env, "res.partner", "kanban", "base.res_partner_kanban_view")
+    listing = view_spec(partners.env, "res.partner", "list", "base.view_partner_tree")
+    order = "complete_name ASC, id DESC"
+    requests = {
+        "grouped": lambda: partners.web_read_group(domain, ["__count"], ["user_id"], lazy=True),
+        "cards": lambda: partners.web_search_read(
+            domain, kanban, limit=80, order=order, count_limit=10001
+        ),
+        "list": lambda: partners.web_search_read(
+            domain, listing, limit=80, order=order, count_limit=10001
+        ),
+    }
+    figures = {}
+    for name, request in requests.items():
+        _, seconds, queries = timed(env, request)
+        figures[name] = {"seconds": round(seconds, 3), "queries": queries}
     return figures
 
 

@@ -9,7 +9,7 @@ import logging
 
 from psycopg2.errors import SerializationFailure
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .retention_cadence_steps import QUIET
@@ -33,9 +33,11 @@ class RetentionCadence(models.Model):
         transaction)."""
         engine = self.env["retention.engine"]
         testing = engine._in_test_mode()
-        if cadences is None and commit and not testing:
-            # The scheduled action: one chunk per rule, which the helper cron
-            # workers share (retention_chunk.py); each comes back here.
+        if cadences is None and commit and not testing and self._is_scheduled_call():
+            # The hourly run: one chunk per rule, which the helper cron workers
+            # share (retention_chunk.py); each comes back here. A run an order
+            # triggered does its few new follow-ups alone: planning chunks
+            # and waking three helpers would cost more than it shares.
             Chunk = self.env["retention.chunk"]
             return Chunk._work(Chunk._plan("cadence", self.search([("active", "=", True)]).ids, 1))
         cadences = (cadences or self.search([("active", "=", True)])).sudo().with_context(**QUIET)
@@ -92,6 +94,17 @@ class RetentionCadence(models.Model):
             # 27,000 follow-ups).
             self.env.cr.execute("ANALYZE retention_followup")
         return done
+
+    @api.model
+    def _is_scheduled_call(self):
+        """True in the scheduled action's run at its planned time, false when
+        a trigger called it early (Odoo moves `nextcall` on after the run) or
+        outside the cron."""
+        cron_id = self.env.context.get("cron_id")
+        if not cron_id:
+            return False
+        cron = self.env["ir.cron"].sudo().browse(cron_id)
+        return cron.exists() and cron.nextcall <= fields.Datetime.now()
 
     def _lock(self):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", LOCK_SPACE, self.id))

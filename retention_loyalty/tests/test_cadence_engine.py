@@ -198,3 +198,16 @@ class TestAccountReviewCadence(CadenceCase):
         self.assertTrue(review.answer_ids)
         review.write({"answer_ids": [Command.create({"question": "Extra?", "area": "needs"})]})
         self.assertEqual(company.review_count, 1)
+
+    def test_only_the_hourly_run_is_cut_in_chunks(self):
+        # Chunks pay in the scheduled run over every rule; a run an order's
+        # confirm triggered early (its nextcall still ahead) does its few
+        # follow-ups alone, and so does a call from outside the cron.
+        cron = self.env.ref("retention_loyalty.ir_cron_cadence")
+        rules = self.env["retention.cadence"].with_context(cron_id=cron.id)
+        with freeze_time("2030-03-04 10:00:00"):
+            cron.nextcall = "2030-03-04 09:59:00"
+            self.assertTrue(rules._is_scheduled_call())
+            cron.nextcall = "2030-03-04 10:30:00"
+            self.assertFalse(rules._is_scheduled_call())
+            self.assertFalse(self.env["retention.cadence"]._is_scheduled_call())
