@@ -1,4 +1,5 @@
 from . import retention_engine
+from . import retention_report_read
 from . import retention_unsubscribe
 from . import res_config_settings
 from . import res_config_settings_health

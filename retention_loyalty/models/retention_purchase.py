@@ -25,6 +25,7 @@ MAX_CHANNELS = 16
 
 class RetentionPurchase(models.Model):
     _name = "retention.purchase"
+    _inherit = "retention.report.read"
     _description = "Customer Purchase"
     _auto = False
     _order = "date desc, id desc"

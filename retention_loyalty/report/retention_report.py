@@ -8,6 +8,7 @@ class RetentionReport(models.AbstractModel):
     what it joins), without rewriting the whole query."""
 
     _name = "retention.report"
+    _inherit = "retention.report.read"
     _description = "Retention Report (SQL view)"
     _auto = False
 

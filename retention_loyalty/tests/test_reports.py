@@ -259,3 +259,18 @@ class TestRetentionReports(RetentionCase):
         self.assertIn(
             "kpi_retention_nps", digest._compute_kpis_actions(self.env.company, self.env.user)
         )
+
+    def test_report_reads_skip_jit_compilation(self):
+        # JIT costs about 0.7 s a read of the views over every purchase,
+        # more than the read itself: each report read turns it off for its
+        # request's transaction.
+        for model in ("retention.rate.report", "retention.cohort.report", "retention.purchase"):
+            with self.subTest(model=model):
+                self.env.cr.execute("SET LOCAL jit = on")
+                self.env[model]._read_group([], ["company_id"], ["__count"])
+                self.env.cr.execute("SHOW jit")
+                self.assertEqual(self.env.cr.fetchone()[0], "off")
+                self.env.cr.execute("SET LOCAL jit = on")
+                self.env[model].search_fetch([], ["company_id"], limit=1)
+                self.env.cr.execute("SHOW jit")
+                self.assertEqual(self.env.cr.fetchone()[0], "off")
