@@ -71,14 +71,18 @@ def setup(env, orders, prefix, rule="248", holdout=0):
         "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids]
     )
     company = env.company
+    # With stock (make bench has the till, which brings it), an order needs
+    # its picking policy.
+    cr.execute("SELECT to_regclass('stock_picking') IS NOT NULL")
+    stock = cr.fetchone()[0]
     cr.execute(
-        """INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
+        f"""INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
                                    date_order, state, company_id, currency_id, user_id,
                                    amount_untaxed, amount_total, currency_rate, create_date,
-                                   write_date)
+                                   write_date{", picking_policy" if stock else ""})
            SELECT %s || '/' || g, p.id, p.id, p.id,
                   now() AT TIME ZONE 'UTC' - make_interval(days => g %% 4), 'sale', %s, %s,
-                  p.user_id, 100, 100, 1, now(), now()
+                  p.user_id, 100, 100, 1, now(), now(){", 'direct'" if stock else ""}
              FROM generate_series(0, %s - 1) g
              JOIN res_partner p ON p.id = (%s::int[])[1 + g %% %s]""",
         [prefix, company.id, company.currency_id.id, orders, partner_ids, len(partner_ids)],
@@ -110,8 +114,8 @@ def run(env, crash_after=None):
                 os._exit(3)
 
         engine.RetentionCadence._step_activity = create_then_die
-    # Every cursor's queries: the scheduled action runs each rule in a
-    # transaction of its own (its chunk, models/retention_chunk.py).
+    # Every cursor's queries: the hourly run gives each rule a transaction of
+    # its own (its chunk, models/retention_chunk.py).
     queries = sql_db.sql_counter
     start = time.perf_counter()
     created = cadences._cron_schedule_followups()
