@@ -179,8 +179,8 @@ if install:
         "install_first_pass_with_tier": install["first_pass"]["with_tier"],
     })
 targets = [("rep_confirm_ratio", 2), ("rep_import_100_contacts_ratio", 2), ("rep_feedback_ms", 40),
-           ("recompute_first_run_seconds", 60), ("recompute_to_floor_ratio", 3),
-           ("rerun_to_floor_ratio", 3), ("rep_post_direct_invoice_ratio", 2),
+           ("recompute_first_run_seconds", 600), ("recompute_to_floor_ratio", 2),
+           ("rerun_to_floor_ratio", 2), ("rep_post_direct_invoice_ratio", 2),
            ("rep_pay_till_order_ratio", 2), ("rep_close_till_session_500_orders_ratio", 2),
            ("kanban_max_queries_per_request", 20), ("kanban_grouped_to_contacts_ratio", 2),
            ("kanban_cards_to_contacts_ratio", 2), ("list_to_contacts_ratio", 2),
