@@ -154,7 +154,7 @@ figures = {
                             ("ms", round(figure["seconds"] * 1000)),
                             ("ms_without_indexes", round(bare[name]["seconds"] * 1000)))
     },
-    **{f"report_{model.split('.', 1)[1].replace('.', '_')}_ms": round(figure["seconds"] * 1000)
+    **{f"report_{model.split('.', 1)[-1].replace('.', '_')}_ms": round(figure["seconds"] * 1000)
        for model, figure in reports.items()},
     # A rep's actions: medians, with the addon's hooks and without them.
     **{f"rep_{action}_{key}": value
