@@ -41,11 +41,22 @@ for login, partner in (('replica_member', member), ('replica_newcomer', newcomer
     user.partner_id.parent_id = partner
 rep_groups = [env.ref('sales_team.group_sale_salesman_all_leads').id,
               env.ref('retention_loyalty.group_retention_user').id]
+# A second company in euros: the member buys there too; the rep works in both.
+eur = env.ref('base.EUR')
+eur.active = True
+europe = env['res.company'].create({'name': 'Replica Europe', 'currency_id': eur.id})
 env['res.users'].create({'name': 'Replica Rep', 'login': 'replica_rep',
-                         'password': 'replica_rep_pw', 'groups_id': [Command.set(rep_groups)]})
+                         'password': 'replica_rep_pw', 'groups_id': [Command.set(rep_groups)],
+                         'company_ids': [Command.set([company.id, europe.id])],
+                         'company_id': company.id})
+order = env['sale.order'].with_company(europe).create({
+    'partner_id': member.id, 'company_id': europe.id,
+    'order_line': [Command.create({'product_id': product.id, 'price_unit': 900})]})
+order.action_confirm()
 env['res.partner']._cron_recompute_loyalty_profiles()
 env.cr.commit()
-print('MEMBER', member.id, env['retention.profile']._profiles_of(member, company).referral_code)
+print('MEMBER', member.id, env['retention.profile']._profiles_of(member, company).referral_code,
+      europe.id)
 """
 
 
@@ -54,7 +65,7 @@ def served(database):  # noqa: F811 (the fixture)
     if not (REPLICA_HOST and REPLICA_PORT):
         pytest.fail("run this check through `make test` (no hot standby: RETENTION_REPLICA_HOST)")
     odoo(database, "-i", "retention_loyalty", "--stop-after-init")
-    member_id, code = odoo(database, script=SETUP).split("MEMBER ")[1].split()
+    member_id, code, europe = odoo(database, script=SETUP).split("MEMBER ")[1].split()
     wait_for_replica(database)
     server, base = serve(
         database,
@@ -62,7 +73,13 @@ def served(database):  # noqa: F811 (the fixture)
         f"--db_replica_host={REPLICA_HOST}",
         f"--db_replica_port={REPLICA_PORT}",
     )
-    yield {"base": base, "member": int(member_id), "code": code, "dbname": database}
+    yield {
+        "base": base,
+        "member": int(member_id),
+        "code": code,
+        "europe": int(europe),
+        "dbname": database,
+    }
     server.terminate()
     _out, err = server.communicate(timeout=60)
     problems = [line for line in err.splitlines() if re.search(r" (ERROR|CRITICAL) ", line)]
@@ -219,6 +236,45 @@ def test_a_reps_screens_run_on_the_replica(served):
         call(session, base, model, "web_read_group", domain=[], fields=[], groupby=[], lazy=True)
         call(session, base, model, "web_search_read", domain=[], specification={}, limit=80)
     assert_served_by_replica(dbname, before, len(filters) + REPORT_TRANSACTIONS)
+
+
+def test_a_reps_screens_in_the_second_company_run_on_the_replica(served):
+    # The company switcher: the member's profile there, the newcomer none (a
+    # read must not make one), the figures in euros.
+    base, dbname = served["base"], served["dbname"]
+    session = login(base, dbname, "replica_rep")
+    main = int(sql(dbname, "SELECT company_id FROM res_users WHERE login = 'replica_rep'"))
+    context = {"allowed_company_ids": [served["europe"], main]}
+    before = replica_transactions(dbname)
+    customers = [("parent_id", "=", False), ("customer_rank", ">", 0)]
+    spec = {"display_name": {}, "loyalty_tier_id": {}, "advocacy_stage": {},
+            "health_band": {}, "loyalty_revenue": {}, "loyalty_currency_id": {}}  # fmt: skip
+    groups = call(session, base, "res.partner", "web_read_group", domain=customers,
+                  fields=["advocacy_stage"], groupby=["advocacy_stage"], lazy=True,
+                  context=context)  # fmt: skip
+    for group in groups["groups"]:
+        call(session, base, "res.partner", "web_search_read", domain=group["__domain"],
+             specification=spec, limit=40, context=context)  # fmt: skip
+    newcomer = int(sql(dbname, "SELECT id FROM res_partner WHERE name = 'Replica Newcomer'"))
+    form = call(
+        session,
+        base,
+        "res.partner",
+        "web_read",
+        [served["member"], newcomer],
+        specification={**spec, "health_explanation": {}, "tier_keep_hint": {}},
+        context=context,
+    )
+    member = next(record for record in form if record["id"] == served["member"])
+    assert member["loyalty_revenue"] == 900.0, member  # the Europe order alone
+    eur = int(sql(dbname, "SELECT id FROM res_currency WHERE name = 'EUR'"))
+    assert member["loyalty_currency_id"] == eur, member
+    for model in ("retention.health.report", "retention.rate.report", "retention.nps.report"):
+        call(session, base, model, "web_read_group", domain=[], fields=[], groupby=[],
+             lazy=True, context=context)  # fmt: skip
+    assert sql(dbname, "SELECT count(*) FROM retention_profile p JOIN res_partner c "
+               "ON c.id = p.partner_id WHERE c.name = 'Replica Newcomer'") == "0"  # fmt: skip
+    assert_served_by_replica(dbname, before, 6)
 
 
 def test_a_customers_pages_run_on_the_replica(served):
