@@ -23,6 +23,7 @@ RETRY = "retrying with a read/write cursor"
 FILTERS = 20  # the customers' search view: 14 filters and 6 group-bys at least
 REPORT_TRANSACTIONS = 20
 OK = 200
+EUROPE_ORDER = 900.0  # the member's order in the second company (SETUP)
 SETUP = """
 from odoo import Command
 company = env.company
@@ -266,7 +267,7 @@ def test_a_reps_screens_in_the_second_company_run_on_the_replica(served):
         context=context,
     )
     member = next(record for record in form if record["id"] == served["member"])
-    assert member["loyalty_revenue"] == 900.0, member  # the Europe order alone
+    assert member["loyalty_revenue"] == EUROPE_ORDER, member  # that order alone
     eur = int(sql(dbname, "SELECT id FROM res_currency WHERE name = 'EUR'"))
     assert member["loyalty_currency_id"] == eur, member
     for model in ("retention.health.report", "retention.rate.report", "retention.nps.report"):
