@@ -1,6 +1,6 @@
 {
     "name": "Retention & Loyalty",
-    "version": "18.0.2.6.0",
+    "version": "18.0.2.7.0",
     "category": "Sales/CRM",
     "summary": "Keep customers: loyalty tiers, satisfaction and effort, "
     "advocates, referrals, complaints, account reviews and follow-up cadences",
