@@ -116,24 +116,28 @@ class RetentionCohortReport(models.Model):
                           ) firsts
                     WHERE month >= cohort_date
                ), cells AS (
-                   -- Every month since the first (up to this one), bought in or not.
+                   -- Every month since the first (up to this one), bought in or not:
+                   -- the customer's month joined to each (a hash join; grouping
+                   -- the months with a row per month since took twice as long).
+                   SELECT f.company_id, f.partner_id, f.cohort_date, f.first_order_id,
+                          f.first_revenue, f.cohort_average, s.months_since,
+                          COALESCE(m.revenue, 0) AS revenue,
+                          COALESCE(m.has_order, FALSE) AS bought
+                     FROM months f
+               CROSS JOIN generate_series(0, %s) AS s(months_since)
+                LEFT JOIN months m ON m.company_id = f.company_id
+                                  AND m.partner_id = f.partner_id
+                                  AND m.month = (f.cohort_date
+                                                 + make_interval(months => s.months_since))::date
+                    WHERE f.month = f.cohort_date
+                UNION ALL
+                   -- Months after this one (a document dated ahead), as they are.
                    SELECT company_id, partner_id, cohort_date, first_order_id, first_revenue,
-                          cohort_average, months_since, SUM(revenue) AS revenue,
-                          bool_or(bought) AS bought
-                     FROM (SELECT company_id, partner_id, cohort_date, first_order_id,
-                                  first_revenue, cohort_average,
-                                  generate_series(0, %s) AS months_since,
-                                  0 AS revenue, FALSE AS bought
-                             FROM months WHERE month = cohort_date
-                        UNION ALL
-                           SELECT company_id, partner_id, cohort_date, first_order_id,
-                                  first_revenue, cohort_average, %s, revenue, has_order
-                             FROM months
-                          ) cell
-                 GROUP BY company_id, partner_id, cohort_date, first_order_id, first_revenue,
-                          cohort_average, months_since
+                          cohort_average, %s, revenue, has_order
+                     FROM months
+                    WHERE month > date_trunc('month', CURRENT_DATE)
                )""",
-            months_between("cohort_date", SQL("CURRENT_DATE")),
+            months_between("cohort_date", SQL("CURRENT_DATE"), table="f"),
             months_between("cohort_date", SQL.identifier("month")),
         )
 
@@ -163,9 +167,10 @@ class RetentionCohortReport(models.Model):
         )
 
 
-def months_between(start, end):
-    """SQL: whole months from the month of `start` (a column) to that of `end`."""
-    start = SQL.identifier(start)
+def months_between(start, end, table=None):
+    """SQL: whole months from the month of `start` (a column, of `table`) to
+    that of `end`."""
+    start = SQL.identifier(table, start) if table else SQL.identifier(start)
     return SQL(
         "((date_part('year', %s) - date_part('year', %s)) * 12"
         " + date_part('month', %s) - date_part('month', %s))::int",

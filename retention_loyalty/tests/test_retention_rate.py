@@ -297,3 +297,16 @@ class TestRetentionRate(RetentionCase):
         months = [int(key) for (key,) in groups]
         self.assertEqual(months, sorted(months))
         self.assertGreater(len(months), 10)
+
+    def test_an_order_dated_ahead_keeps_its_cohort_cell(self):
+        # A sale dated next month (booked ahead) shows in its month's cell,
+        # after the month under way, as it did before the cells were joined.
+        ahead = fields.Date.today().replace(day=1) + relativedelta(months=1)
+        order = self._order(self.alpha, self.a2, 70, "02-15", self.eur)
+        order.date_order = datetime.combine(ahead, datetime.min.time()).replace(hour=12)
+        self.env.flush_all()
+        months = (ahead.year - 2025) * 12 + ahead.month - 2  # since February 2025
+        cell = self.env["retention.cohort.report"].search(
+            [("partner_id", "=", self.a2.id), ("months_since", "=", months)]
+        )
+        self.assertEqual((cell.active_customers, cell.revenue), (1, 70))
