@@ -61,7 +61,7 @@ class RetentionCadence(models.Model):
             SQL("retention_health_history h JOIN res_partner p ON p.id = h.partner_id"),
             SQL("p.active AND %s", condition),
             (SQL("h.partner_id"), SQL("h.id"), SQL("h.company_id"), SQL("h.date"), None),
-            SQL("h.date BETWEEN %s AND %s", window.lo, window.hi),
+            window.until(SQL("h.date")),
         )
 
     def _trigger_health_band_traits(self):

@@ -33,14 +33,16 @@ class RetentionCadence(models.Model):
         transaction)."""
         engine = self.env["retention.engine"]
         testing = engine._in_test_mode()
-        if cadences is None and commit and not testing and self._is_scheduled_call():
+        scheduled = cadences is None and commit and not testing and self._is_scheduled_call()
+        cadences = cadences or self.search([("active", "=", True)])
+        if scheduled:
             # The hourly run: one chunk per rule, which the helper cron workers
             # share (retention_chunk.py); each comes back here. A run an order
             # triggered does its few new follow-ups alone: planning chunks
             # and waking three helpers would cost more than it shares.
             Chunk = self.env["retention.chunk"]
-            return Chunk._work(Chunk._plan("cadence", self.search([("active", "=", True)]).ids, 1))
-        cadences = (cadences or self.search([("active", "=", True)])).sudo().with_context(**QUIET)
+            return Chunk._work(Chunk._plan("cadence", cadences.ids, 1))
+        cadences = cadences.sudo().with_context(**QUIET)
 
         def end_batch():
             if commit:

@@ -189,7 +189,7 @@ class RetentionCadence(models.Model):
             ),
             (SQL("m.commercial_partner_id"), SQL("m.id"), SQL("m.company_id"),
              SQL("m.invoice_date"), SQL("m.invoice_user_id")),
-            SQL("m.invoice_date BETWEEN %s AND %s", window.lo, window.hi),
+            window.until(SQL("m.invoice_date")),
         )  # fmt: skip
 
     def _trigger_order_date_traits(self):
@@ -230,7 +230,7 @@ class RetentionCadence(models.Model):
             SQL("f.nps_category = 'detractor'"),
             (SQL("f.commercial_partner_id"), SQL("f.id"), SQL("f.company_id"), SQL("f.date"),
              SQL("f.user_id")),
-            SQL("f.date BETWEEN %s AND %s", window.lo, window.hi),
+            window.until(SQL("f.date")),
         )  # fmt: skip
         complaints = self._complaint_sources(
             window, "c.state IN ('new', 'in_progress')", "reported"
@@ -269,7 +269,7 @@ class RetentionCadence(models.Model):
             SQL("retention_tier_history h"),
             SQL("h.reason != 'kept' AND %s", direction),
             (SQL("h.partner_id"), SQL("h.id"), SQL("h.company_id"), SQL("h.date"), None),
-            SQL("h.date BETWEEN %s AND %s", window.lo, window.hi),
+            window.until(SQL("h.date")),
         )
 
     # -- lasting triggers, on each company's profile of the customer ----------
